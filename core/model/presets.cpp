@@ -1,0 +1,154 @@
+#include "model/presets.h"
+
+namespace fxlab {
+
+namespace {
+
+constexpr int kPolicyInterval = 100;
+
+TensorPrecision dataDriven(int wordBits, RoundingMode rounding)
+{
+    return TensorPrecision::fixed(wordBits, 0, rounding, OverflowMode::Saturate, FractionalLengthPolicy::MaxAbs,
+                                  kPolicyInterval);
+}
+
+// Every tensor kind of every layer gets the precision its kind maps to.
+struct KindPrecisions {
+    TensorPrecision input, weights, biases, activations, activationGradients, weightGradients;
+};
+
+PrecisionPlan uniformPlan(const NetworkSpec& network, const KindPrecisions& kinds)
+{
+    PrecisionPlan plan = floatPlan(network);
+    plan.input = kinds.input;
+    for (LayerPrecision& layer : plan.layers) {
+        layer[size_t(TensorKind::Weights)] = kinds.weights;
+        layer[size_t(TensorKind::Biases)] = kinds.biases;
+        layer[size_t(TensorKind::Activations)] = kinds.activations;
+        layer[size_t(TensorKind::ActivationGradients)] = kinds.activationGradients;
+        layer[size_t(TensorKind::WeightGradients)] = kinds.weightGradients;
+    }
+    return plan;
+}
+
+KindPrecisions fixed8Kinds()
+{
+    const TensorPrecision narrow = dataDriven(8, RoundingMode::NearestEven);
+    const TensorPrecision wide = dataDriven(16, RoundingMode::NearestEven);
+    const TensorPrecision gradient = dataDriven(16, RoundingMode::Stochastic);
+    return {narrow, narrow, wide, narrow, gradient, gradient};
+}
+
+struct PresetDefinition {
+    Preset preset;
+    KindPrecisions kinds;
+};
+
+std::vector<PresetDefinition> definitions()
+{
+    const TensorPrecision floating = TensorPrecision::floatingPoint();
+    const KindPrecisions allFloat{floating, floating, floating, floating, floating, floating};
+
+    KindPrecisions nearest8 = fixed8Kinds();
+    nearest8.activationGradients = dataDriven(8, RoundingMode::NearestEven);
+    nearest8.weightGradients = dataDriven(8, RoundingMode::NearestEven);
+
+    KindPrecisions stochastic8 = nearest8;
+    stochastic8.activationGradients = dataDriven(8, RoundingMode::Stochastic);
+    stochastic8.weightGradients = dataDriven(8, RoundingMode::Stochastic);
+
+    KindPrecisions activations4Nearest = fixed8Kinds();
+    activations4Nearest.activations = dataDriven(4, RoundingMode::NearestEven);
+    KindPrecisions activations4Stochastic = fixed8Kinds();
+    activations4Stochastic.activations = dataDriven(4, RoundingMode::Stochastic);
+
+    const TensorPrecision wide16 = dataDriven(16, RoundingMode::NearestEven);
+    const KindPrecisions fixed16{wide16, wide16, wide16, wide16, wide16, wide16};
+
+    // Gradients of this network are around 1e-3 to 1e-5; a fixed step of 2^-8 is far coarser, so
+    // nearly every gradient rounds to zero.
+    KindPrecisions underflow = fixed8Kinds();
+    underflow.activationGradients = TensorPrecision::fixed(8, 8);
+    underflow.weightGradients = TensorPrecision::fixed(8, 8);
+
+    return {
+        {{"float", "float32 everywhere: the baseline",
+          "Every weight, activation and gradient is a 32-bit float. This is how networks are usually "
+          "trained, and every fixed-point run is measured against it."},
+         allFloat},
+        {{"fixed8", "8-bit weights and activations, 16-bit biases and gradients (default)",
+          "Weights and activations use 8-bit codes rounded to nearest; biases and gradients use 16 bits, "
+          "and gradients are rounded stochastically. Every fractional length follows the largest magnitude "
+          "of its tensor and is chosen again every 100 steps. This trains almost as well as float."},
+         fixed8Kinds()},
+        {{"fixed8-nearest", "8 bits everywhere, rounded to nearest",
+          "Gradients also get only 8 bits, and every rounding goes to the nearest code. Small gradient "
+          "components that are less than half a step round to zero every time, so their information is "
+          "lost and training is slower and less stable."},
+         nearest8},
+        {{"fixed8-stochastic", "8 bits everywhere, gradients rounded stochastically",
+          "The same 8-bit formats, but gradients are rounded up or down at random, with the probability "
+          "of going up equal to the fraction of a step. A small gradient then survives on average: over "
+          "many steps the updates add up to the right amount. Compare it with fixed8-nearest."},
+         stochastic8},
+        {{"act4-nearest", "4-bit activations, rounded to nearest",
+          "Activations have only 16 codes. The forward pass becomes a staircase, but backpropagation "
+          "still uses the slope of the smooth function, so the gradients no longer match the network "
+          "that ran. This gradient mismatch grows toward the first layers and training stalls early."},
+         activations4Nearest},
+        {{"act4-stochastic", "4-bit activations, rounded stochastically",
+          "The same 4-bit activations with stochastic rounding: on average each activation keeps its "
+          "float value, which removes the bias of the staircase but adds noise. Compare its curves with "
+          "act4-nearest."},
+         activations4Stochastic},
+        {{"fixed16", "16 bits everywhere",
+          "With 16-bit codes the steps are so fine that the run follows the float baseline closely. "
+          "Use it to check that a problem seen at 8 or 4 bits really comes from the word size."},
+         fixed16},
+        {{"underflow", "fails on purpose: gradients underflow to zero",
+          "Gradients use 8-bit codes with a fixed step of 2^-8 (about 0.004). The gradients of this "
+          "network are mostly between 0.00001 and 0.001, all less than half a step, so rounding to "
+          "nearest turns them into zero: watch the underflow counters climb while the weights stop "
+          "moving and the loss stays flat. Stochastic rounding or a data-driven fractional length "
+          "would bring them back."},
+         underflow},
+    };
+}
+
+} // namespace
+
+std::vector<Preset> presets()
+{
+    std::vector<Preset> list;
+    for (const PresetDefinition& definition : definitions())
+        list.push_back(definition.preset);
+    return list;
+}
+
+std::optional<Experiment> presetExperiment(const std::string& name)
+{
+    for (const PresetDefinition& definition : definitions()) {
+        if (definition.preset.name != name)
+            continue;
+        Experiment experiment;
+        experiment.name = name;
+        experiment.description = definition.preset.explanation;
+        experiment.network = defaultNetwork();
+        experiment.precision = uniformPlan(experiment.network, definition.kinds);
+        return experiment;
+    }
+    return std::nullopt;
+}
+
+std::string presetNames()
+{
+    std::string names;
+    for (const Preset& preset : presets()) {
+        if (!names.empty())
+            names += ", ";
+        names += preset.name;
+    }
+    return names;
+}
+
+} // namespace fxlab

@@ -1,0 +1,1 @@
+#include "shader_registry.h"
