@@ -30,7 +30,8 @@ struct DatasetPair {
 // Reads one IDX image file and its IDX label file, gzipped or not. Throws fxlab::Error naming the
 // file for a wrong magic number, a truncated file, image and label counts that disagree, labels out
 // of range, or a header whose sizes are too large to be true; no allocation is made from a header
-// before it is checked against the file's real size.
+// before it is checked against the file's real size. IDX files do not store the number of classes,
+// so labels must be below 10, the class count of MNIST and Fashion-MNIST.
 Dataset loadIdx(const std::string& imagesPath, const std::string& labelsPath, const std::string& name);
 
 // Reads a folder of IDX files (MNIST or Fashion-MNIST): train-images-idx3-ubyte, train-labels-idx1-ubyte,
