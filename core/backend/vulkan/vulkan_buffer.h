@@ -18,6 +18,7 @@ enum class MemoryLocation {
     HostVisible,
     // Device-local: the fastest for shaders on a discrete GPU, filled through a host-visible
     // staging buffer and vkCmdCopyBuffer.
+    // NOTE: no test allocates device-local buffers yet, and there is no staging helper.
     DeviceLocal,
 };
 
