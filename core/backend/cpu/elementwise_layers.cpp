@@ -1,0 +1,195 @@
+#include "backend/cpu/elementwise_layers.h"
+
+#include <cmath>
+
+namespace fxlab {
+
+namespace {
+
+std::vector<int64_t> widen(const std::vector<int32_t>& codes)
+{
+    return std::vector<int64_t>(codes.begin(), codes.end());
+}
+
+// The input index of output element `index` of a 2x2 pooling window at offset (dy, dx).
+struct PoolWindow {
+    Shape input, output;
+
+    size_t sourceOf(size_t index, int dy, int dx) const
+    {
+        const size_t perSample = output.size();
+        const size_t sample = index / perSample, within = index % perSample;
+        const size_t channel = within / (size_t(output.height) * output.width);
+        const int y = int(within / output.width % output.height), x = int(within % output.width);
+        return sample * input.size() + (channel * input.height + size_t(2 * y + dy)) * input.width + size_t(2 * x + dx);
+    }
+};
+
+} // namespace
+
+void ReluLayer::forward(const Tensor& input, Tensor& output, LayerContext& context)
+{
+    if (input.isFixed) {
+        std::vector<int64_t> sums(input.size());
+        for (size_t i = 0; i < sums.size(); ++i)
+            sums[i] = std::max(input.codes[i], 0);
+        storeExact(TensorKind::Activations, RandomTensor::Activations, sums, input.fractionalLength, input.batch,
+                   output_, output, context);
+        return;
+    }
+    // NaN passes through so that the trainer sees it.
+    std::vector<float> values(input.size());
+    for (size_t i = 0; i < values.size(); ++i)
+        values[i] = input.values[i] > 0.0f || std::isnan(input.values[i]) ? input.values[i] : 0.0f;
+    storeFloat(TensorKind::Activations, RandomTensor::Activations, values, input.batch, output_, output, context);
+}
+
+void ReluLayer::backward(const Tensor& input, const Tensor&, const Tensor& gradientOutput, Tensor* gradientInput,
+                         LayerContext& context)
+{
+    if (!gradientInput)
+        return;
+    const auto active = [&](size_t i) { return input.isFixed ? input.codes[i] > 0 : input.values[i] > 0.0f; };
+    if (gradientOutput.isFixed) {
+        std::vector<int64_t> sums(gradientOutput.size());
+        for (size_t i = 0; i < sums.size(); ++i)
+            sums[i] = active(i) ? gradientOutput.codes[i] : 0;
+        storeExact(TensorKind::ActivationGradients, RandomTensor::ActivationGradients, sums,
+                   gradientOutput.fractionalLength, gradientOutput.batch, input_, *gradientInput, context);
+        return;
+    }
+    std::vector<float> values(gradientOutput.size());
+    for (size_t i = 0; i < values.size(); ++i)
+        values[i] = active(i) ? gradientOutput.values[i] : 0.0f;
+    storeFloat(TensorKind::ActivationGradients, RandomTensor::ActivationGradients, values, gradientOutput.batch,
+               input_, *gradientInput, context);
+}
+
+void MaxPoolLayer::forward(const Tensor& input, Tensor& output, LayerContext& context)
+{
+    const PoolWindow window{input_, output_};
+    const size_t count = size_t(input.batch) * output_.size();
+    argmax_.resize(count);
+
+    // The first maximum in window order (top left, top right, bottom left, bottom right) wins.
+    for (size_t i = 0; i < count; ++i) {
+        size_t best = window.sourceOf(i, 0, 0);
+        for (int d = 1; d < 4; ++d) {
+            const size_t candidate = window.sourceOf(i, d / 2, d % 2);
+            const bool larger = input.isFixed ? input.codes[candidate] > input.codes[best]
+                                              : input.values[candidate] > input.values[best];
+            if (larger)
+                best = candidate;
+        }
+        argmax_[i] = uint32_t(best);
+    }
+
+    if (input.isFixed) {
+        std::vector<int64_t> sums(count);
+        for (size_t i = 0; i < count; ++i)
+            sums[i] = input.codes[argmax_[i]];
+        storeExact(TensorKind::Activations, RandomTensor::Activations, sums, input.fractionalLength, input.batch,
+                   output_, output, context);
+        return;
+    }
+    std::vector<float> values(count);
+    for (size_t i = 0; i < count; ++i)
+        values[i] = input.values[argmax_[i]];
+    storeFloat(TensorKind::Activations, RandomTensor::Activations, values, input.batch, output_, output, context);
+}
+
+void MaxPoolLayer::backward(const Tensor& input, const Tensor&, const Tensor& gradientOutput, Tensor* gradientInput,
+                            LayerContext& context)
+{
+    if (!gradientInput)
+        return;
+    if (gradientOutput.isFixed) {
+        std::vector<int64_t> sums(input.size(), 0);
+        for (size_t i = 0; i < gradientOutput.size(); ++i)
+            sums[argmax_[i]] = gradientOutput.codes[i];
+        storeExact(TensorKind::ActivationGradients, RandomTensor::ActivationGradients, sums,
+                   gradientOutput.fractionalLength, input.batch, input_, *gradientInput, context);
+        return;
+    }
+    std::vector<float> values(input.size(), 0.0f);
+    for (size_t i = 0; i < gradientOutput.size(); ++i)
+        values[argmax_[i]] = gradientOutput.values[i];
+    storeFloat(TensorKind::ActivationGradients, RandomTensor::ActivationGradients, values, input.batch, input_,
+               *gradientInput, context);
+}
+
+void AveragePoolLayer::forward(const Tensor& input, Tensor& output, LayerContext& context)
+{
+    const PoolWindow window{input_, output_};
+    const size_t count = size_t(input.batch) * output_.size();
+
+    // In fixed point the sum of four codes with two more fractional bits is the exact mean.
+    if (input.isFixed) {
+        std::vector<int64_t> sums(count, 0);
+        for (size_t i = 0; i < count; ++i)
+            for (int d = 0; d < 4; ++d)
+                sums[i] += input.codes[window.sourceOf(i, d / 2, d % 2)];
+        storeExact(TensorKind::Activations, RandomTensor::Activations, sums, input.fractionalLength + 2, input.batch,
+                   output_, output, context);
+        return;
+    }
+    std::vector<float> values(count, 0.0f);
+    for (size_t i = 0; i < count; ++i) {
+        for (int d = 0; d < 4; ++d)
+            values[i] += input.values[window.sourceOf(i, d / 2, d % 2)];
+        values[i] *= 0.25f;
+    }
+    storeFloat(TensorKind::Activations, RandomTensor::Activations, values, input.batch, output_, output, context);
+}
+
+void AveragePoolLayer::backward(const Tensor& input, const Tensor&, const Tensor& gradientOutput,
+                                Tensor* gradientInput, LayerContext& context)
+{
+    if (!gradientInput)
+        return;
+    const PoolWindow window{input_, output_};
+    // Odd trailing rows and columns take no part in pooling, so their gradient stays zero.
+    if (gradientOutput.isFixed) {
+        std::vector<int64_t> sums(input.size(), 0);
+        for (size_t i = 0; i < gradientOutput.size(); ++i)
+            for (int d = 0; d < 4; ++d)
+                sums[window.sourceOf(i, d / 2, d % 2)] = gradientOutput.codes[i];
+        storeExact(TensorKind::ActivationGradients, RandomTensor::ActivationGradients, sums,
+                   gradientOutput.fractionalLength + 2, input.batch, input_, *gradientInput, context);
+        return;
+    }
+    std::vector<float> values(input.size(), 0.0f);
+    for (size_t i = 0; i < gradientOutput.size(); ++i)
+        for (int d = 0; d < 4; ++d)
+            values[window.sourceOf(i, d / 2, d % 2)] = gradientOutput.values[i] * 0.25f;
+    storeFloat(TensorKind::ActivationGradients, RandomTensor::ActivationGradients, values, input.batch, input_,
+               *gradientInput, context);
+}
+
+void FlattenLayer::forward(const Tensor& input, Tensor& output, LayerContext& context)
+{
+    if (input.isFixed) {
+        storeExact(TensorKind::Activations, RandomTensor::Activations, widen(input.codes), input.fractionalLength,
+                   input.batch, output_, output, context);
+        return;
+    }
+    std::vector<float> values = input.values;
+    storeFloat(TensorKind::Activations, RandomTensor::Activations, values, input.batch, output_, output, context);
+}
+
+void FlattenLayer::backward(const Tensor& input, const Tensor&, const Tensor& gradientOutput, Tensor* gradientInput,
+                            LayerContext& context)
+{
+    if (!gradientInput)
+        return;
+    if (gradientOutput.isFixed) {
+        storeExact(TensorKind::ActivationGradients, RandomTensor::ActivationGradients, widen(gradientOutput.codes),
+                   gradientOutput.fractionalLength, input.batch, input_, *gradientInput, context);
+        return;
+    }
+    std::vector<float> values = gradientOutput.values;
+    storeFloat(TensorKind::ActivationGradients, RandomTensor::ActivationGradients, values, input.batch, input_,
+               *gradientInput, context);
+}
+
+} // namespace fxlab
