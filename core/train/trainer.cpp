@@ -1,0 +1,220 @@
+#include "train/trainer.h"
+
+#include "backend/model_state.h"
+#include "train/train_logging.h"
+
+#include <cmath>
+
+namespace fxlab {
+
+Q_LOGGING_CATEGORY(logTrain, "fxlab.train")
+
+namespace {
+
+// Adds `from` into `into`, layer by layer and kind by kind.
+void addEvents(std::vector<LayerEvents>& into, const std::vector<LayerEvents>& from)
+{
+    into.resize(std::max(into.size(), from.size()));
+    for (size_t i = 0; i < from.size(); ++i)
+        for (size_t k = 0; k < size_t(kTensorKindCount); ++k)
+            into[i][k] += from[i][k];
+}
+
+} // namespace
+
+Trainer::Trainer(const Experiment& experiment, std::shared_ptr<const DatasetPair> data,
+                 std::unique_ptr<Backend> backend, const std::optional<ModelState>& state)
+    : experiment_(experiment), data_(std::move(data)), backend_(std::move(backend))
+{
+    const int classes = data_->train.classes;
+    if (auto error = validateExperiment(experiment_, classes))
+        throw Error("the experiment cannot run on " + data_->train.name + ": " + *error);
+    if (data_->train.shape != experiment_.network.input)
+        throw Error("the network expects inputs of " + toString(experiment_.network.input) + " but "
+                    + data_->train.name + " has samples of " + toString(data_->train.shape));
+    const int batch = experiment_.training.batchSize;
+    if (data_->train.count() < batch)
+        throw Error("the batch size " + std::to_string(batch) + " is larger than the " + std::to_string(data_->train.count())
+                    + " samples of " + data_->train.name);
+
+    stepsPerEpoch_ = uint32_t(data_->train.count() / batch);
+    totalSteps_ = experiment_.training.steps > 0 ? uint32_t(experiment_.training.steps)
+                                                 : uint32_t(experiment_.training.epochs) * stepsPerEpoch_;
+    backend_->configure(experiment_, state ? *state : initialState(experiment_.network, experiment_.precision,
+                                                                   experiment_.seed));
+    totalEvents_.resize(experiment_.network.layers.size());
+    qCInfo(logTrain) << "training" << QString::fromStdString(experiment_.name) << "for" << totalSteps_ << "steps on"
+                     << QString::fromStdString(backend_->deviceName());
+}
+
+void Trainer::fillBatch(uint32_t step)
+{
+    const Dataset& train = data_->train;
+    const uint32_t epoch = step / stepsPerEpoch_;
+    if (epoch != orderEpoch_) {
+        order_ = shuffledOrder(train.count(), experiment_.seed, epoch);
+        orderEpoch_ = epoch;
+    }
+
+    const int batch = experiment_.training.batchSize;
+    const size_t sampleSize = train.shape.size();
+    batchImages_.resize(size_t(batch) * sampleSize);
+    batchLabels_.resize(size_t(batch));
+    const size_t first = size_t(step % stepsPerEpoch_) * size_t(batch);
+    for (int i = 0; i < batch; ++i) {
+        const uint32_t index = order_[first + size_t(i)];
+        train.copyNormalized(int(index), batchImages_.data() + size_t(i) * sampleSize);
+        batchLabels_[size_t(i)] = train.labels[index];
+    }
+}
+
+FormatUpdates Trainer::formatUpdatesFor(uint32_t step)
+{
+    const PrecisionPlan& plan = experiment_.precision;
+    FormatUpdates updates;
+    updates.input = plan.input.policyDue(step);
+    updates.layers.resize(plan.layers.size());
+    for (size_t i = 0; i < plan.layers.size(); ++i)
+        for (TensorKind kind : kAllTensorKinds)
+            updates.layers[i][size_t(kind)] = plan.at(i, kind).policyDue(step);
+
+    // A tensor whose precision just changed chooses again at once, whatever its interval.
+    if (changedFrom_) {
+        const TensorPrecision& input = plan.input;
+        updates.input = updates.input || (!(input == changedFrom_->input) && input.policy != FractionalLengthPolicy::Manual);
+        for (size_t i = 0; i < plan.layers.size(); ++i)
+            for (TensorKind kind : kAllTensorKinds) {
+                const TensorPrecision& now = plan.at(i, kind);
+                const bool changed = !(now == changedFrom_->at(i, kind));
+                if (changed && !now.isFloat && now.policy != FractionalLengthPolicy::Manual)
+                    updates.layers[i][size_t(kind)] = true;
+            }
+        changedFrom_.reset();
+    }
+    return updates;
+}
+
+void Trainer::setPrecision(const PrecisionPlan& plan)
+{
+    if (auto error = validatePlan(plan, experiment_.network))
+        throw Error("invalid precision plan: " + *error);
+    if (!changedFrom_)
+        changedFrom_ = experiment_.precision;
+    backend_->setPrecision(plan);
+    experiment_.precision = plan;
+}
+
+bool Trainer::evaluationDue(uint32_t completedSteps) const
+{
+    if (completedSteps == totalSteps_ || completedSteps % stepsPerEpoch_ == 0)
+        return true;
+    const int every = experiment_.training.evaluateEvery;
+    return every > 0 && completedSteps % uint32_t(every) == 0;
+}
+
+void Trainer::checkFinite(const StepResult& result) const
+{
+    if (std::isfinite(result.lossSum))
+        return;
+
+    // Name the first tensor that produced NaN, following the order of the forward pass.
+    std::string where;
+    if (result.inputEvents.notANumber > 0)
+        where = "the input";
+    for (size_t i = 0; i < result.events.size() && where.empty(); ++i)
+        for (TensorKind kind : {TensorKind::Weights, TensorKind::Biases, TensorKind::Activations,
+                                TensorKind::ActivationGradients, TensorKind::WeightGradients})
+            if (result.events[i][size_t(kind)].notANumber > 0 && where.empty())
+                where = experiment_.network.layers[i].name + " " + std::string(toString(kind));
+    throw TrainingError("step " + std::to_string(step_ + 1) + ": the training loss is "
+                        + (std::isnan(result.lossSum) ? "NaN" : "infinite")
+                        + (where.empty() ? std::string() : ", first NaN in " + where)
+                        + ". Lower the learning rate, or give the diverging tensors more integer bits.");
+}
+
+std::optional<MetricsRow> Trainer::step()
+{
+    if (finished())
+        return std::nullopt;
+
+    fillBatch(step_);
+    StepControl control;
+    control.step = step_;
+    control.learningRate = experiment_.training.learningRate;
+    control.momentum = experiment_.training.momentum;
+    control.weightDecay = experiment_.training.weightDecay;
+    control.formatUpdates = formatUpdatesFor(step_);
+
+    const auto started = std::chrono::steady_clock::now();
+    const BatchView batch{batchImages_.data(), batchLabels_.data(), experiment_.training.batchSize, 0};
+    StepResult result = backend_->trainStep(batch, control);
+    trainingTime_ += std::chrono::steady_clock::now() - started;
+    samplesTrained_ += uint64_t(result.count);
+    checkFinite(result);
+
+    ++step_;
+    ++pendingSteps_;
+    pendingSamples_ += result.count;
+    pendingLoss_ += result.lossSum;
+    pendingCorrect_ += result.correct;
+    pending_.inputEvents += result.inputEvents;
+    addEvents(pending_.events, result.events);
+    addEvents(totalEvents_, result.events);
+
+    const bool evaluate = evaluationDue(step_);
+    if (!evaluate && step_ % uint32_t(experiment_.training.logEvery) != 0)
+        return std::nullopt;
+
+    MetricsRow row = std::move(pending_);
+    row.step = step_;
+    row.epoch = epoch();
+    row.trainLoss = pendingLoss_ / pendingSamples_;
+    row.trainAccuracy = double(pendingCorrect_) / pendingSamples_;
+    row.events.resize(experiment_.network.layers.size());
+    lastTrainLoss_ = row.trainLoss;
+    if (evaluate) {
+        const Evaluation evaluation = evaluateTest();
+        row.testLoss = evaluation.loss;
+        row.testAccuracy = evaluation.accuracy;
+    }
+    pending_ = {};
+    pendingSteps_ = pendingSamples_ = pendingCorrect_ = 0;
+    pendingLoss_ = 0;
+    history_.append(row);
+    return row;
+}
+
+Trainer::Evaluation Trainer::evaluateTest()
+{
+    const Dataset& test = data_->test;
+    constexpr int kChunk = 500;
+    const size_t sampleSize = test.shape.size();
+    std::vector<float> images(size_t(kChunk) * sampleSize);
+
+    Evaluation evaluation;
+    double lossSum = 0;
+    int correct = 0;
+    for (int first = 0; first < test.count(); first += kChunk) {
+        const int count = std::min(kChunk, test.count() - first);
+        for (int i = 0; i < count; ++i)
+            test.copyNormalized(first + i, images.data() + size_t(i) * sampleSize);
+        const BatchView batch{images.data(), test.labels.data() + first, count, uint32_t(first)};
+        const EvaluationResult result = backend_->evaluate(batch, step_);
+        lossSum += result.lossSum;
+        correct += result.correct;
+        evaluation.predictions.insert(evaluation.predictions.end(), result.predictions.begin(),
+                                      result.predictions.end());
+    }
+    evaluation.loss = lossSum / std::max(1, test.count());
+    evaluation.accuracy = double(correct) / std::max(1, test.count());
+    lastTestAccuracy_ = evaluation.accuracy;
+    return evaluation;
+}
+
+double Trainer::samplesPerSecond() const
+{
+    const double seconds = std::chrono::duration<double>(trainingTime_).count();
+    return seconds > 0 ? double(samplesTrained_) / seconds : 0.0;
+}
+
+} // namespace fxlab

@@ -1,0 +1,235 @@
+#include "train/training_worker.h"
+
+#include "backend/model_state.h"
+#include "train/train_logging.h"
+
+#include <QTimer>
+
+namespace fxlab {
+
+namespace {
+
+// Work per tick before the worker returns to its event loop to read commands.
+constexpr qint64 kTickMilliseconds = 20;
+// At most about 30 snapshots a second.
+constexpr qint64 kSnapshotMilliseconds = 33;
+
+} // namespace
+
+std::string_view toString(RunState state)
+{
+    switch (state) {
+    case RunState::Idle:
+        return "idle";
+    case RunState::Loading:
+        return "loading";
+    case RunState::Running:
+        return "running";
+    case RunState::Paused:
+        return "paused";
+    case RunState::Finished:
+        return "finished";
+    case RunState::Failed:
+        return "failed";
+    }
+    return "unknown";
+}
+
+TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent)
+{
+    qRegisterMetaType<SnapshotPointer>();
+    sincePublished_.start();
+}
+
+TrainingWorker::~TrainingWorker() = default;
+
+void TrainingWorker::setExperiment(const Experiment& experiment, const BackendChoice& backend)
+{
+    experiment_ = experiment;
+    backendChoice_ = backend;
+    trainer_.reset();
+    precisionChanges_.clear();
+    state_ = RunState::Idle;
+    message_.clear();
+    publish();
+}
+
+void TrainingWorker::setData(std::shared_ptr<const DatasetPair> data)
+{
+    data_ = std::move(data);
+    dataDirectory_.clear();
+    trainer_.reset();
+}
+
+void TrainingWorker::setStopAfter(uint32_t steps)
+{
+    stopAfter_ = steps;
+}
+
+bool TrainingWorker::ensureTrainer()
+{
+    if (trainer_)
+        return true;
+    try {
+        if (!data_ || (!dataDirectory_.empty() && dataDirectory_ != experiment_.data.directory)) {
+            state_ = RunState::Loading;
+            message_ = "loading " + experiment_.data.directory;
+            publish();
+            data_ = std::make_shared<const DatasetPair>(loadDataDirectory(experiment_.data.directory));
+            dataDirectory_ = experiment_.data.directory;
+        }
+        CreatedBackend created = createBackend(backendChoice_);
+        trainer_ = std::make_unique<Trainer>(experiment_, data_, std::move(created.backend));
+        message_ = created.explanation;
+        return true;
+    } catch (const Error& error) {
+        fail(error.what());
+        return false;
+    }
+}
+
+void TrainingWorker::fail(const std::string& message)
+{
+    qCWarning(logTrain).noquote() << "run stopped:" << QString::fromStdString(message);
+    state_ = RunState::Failed;
+    message_ = message;
+    publish();
+}
+
+void TrainingWorker::start()
+{
+    if (state_ == RunState::Running || state_ == RunState::Failed || !ensureTrainer())
+        return;
+    if (trainer_->finished()) {
+        state_ = RunState::Finished;
+        publish();
+        return;
+    }
+    state_ = RunState::Running;
+    publish();
+    if (!tickScheduled_) {
+        tickScheduled_ = true;
+        QTimer::singleShot(0, this, &TrainingWorker::tick);
+    }
+}
+
+void TrainingWorker::pause()
+{
+    if (state_ != RunState::Running)
+        return;
+    state_ = RunState::Paused;
+    message_ = "paused at step " + std::to_string(trainer_->stepsDone());
+    publish();
+}
+
+void TrainingWorker::stepOnce()
+{
+    if (state_ == RunState::Running || state_ == RunState::Failed || !ensureTrainer() || trainer_->finished())
+        return;
+    try {
+        trainer_->step();
+        state_ = trainer_->finished() ? RunState::Finished : RunState::Paused;
+        message_ = "stepped to " + std::to_string(trainer_->stepsDone());
+    } catch (const Error& error) {
+        fail(error.what());
+        return;
+    }
+    publish();
+}
+
+void TrainingWorker::reset()
+{
+    trainer_.reset();
+    precisionChanges_.clear();
+    state_ = RunState::Idle;
+    message_ = "reset";
+    publish();
+}
+
+void TrainingWorker::setPrecision(const PrecisionPlan& plan)
+{
+    if (state_ == RunState::Running)
+        pause();
+    try {
+        if (auto error = validatePlan(plan, experiment_.network))
+            throw Error("invalid precision: " + *error);
+        experiment_.precision = plan;
+        if (trainer_) {
+            trainer_->setPrecision(plan);
+            precisionChanges_.push_back(trainer_->stepsDone());
+        }
+        message_ = "precision changed";
+    } catch (const Error& error) {
+        message_ = error.what();
+    }
+    publish();
+}
+
+void TrainingWorker::tick()
+{
+    tickScheduled_ = false;
+    if (state_ != RunState::Running)
+        return;
+
+    QElapsedTimer elapsed;
+    elapsed.start();
+    try {
+        do {
+            trainer_->step();
+            if (trainer_->finished()) {
+                state_ = RunState::Finished;
+                message_ = "finished after " + std::to_string(trainer_->stepsDone()) + " steps";
+            } else if (stopAfter_ > 0 && trainer_->stepsDone() >= stopAfter_) {
+                state_ = RunState::Paused;
+                message_ = "paused at step " + std::to_string(trainer_->stepsDone());
+            }
+        } while (state_ == RunState::Running && elapsed.elapsed() < kTickMilliseconds);
+    } catch (const Error& error) {
+        fail(error.what());
+        return;
+    }
+
+    if (state_ != RunState::Running) {
+        publish();
+        return;
+    }
+    publishIfDue();
+    tickScheduled_ = true;
+    QTimer::singleShot(0, this, &TrainingWorker::tick);
+}
+
+void TrainingWorker::publishIfDue()
+{
+    if (sincePublished_.elapsed() >= kSnapshotMilliseconds)
+        publish();
+}
+
+void TrainingWorker::publish()
+{
+    auto snapshot = std::make_shared<Snapshot>();
+    snapshot->state = state_;
+    snapshot->message = message_;
+    snapshot->experiment = experiment_;
+    snapshot->precisionChanges = precisionChanges_;
+    if (trainer_) {
+        snapshot->step = trainer_->stepsDone();
+        snapshot->totalSteps = trainer_->totalSteps();
+        snapshot->stepsPerEpoch = trainer_->stepsPerEpoch();
+        snapshot->epoch = trainer_->epoch();
+        snapshot->samplesPerSecond = trainer_->samplesPerSecond();
+        snapshot->backend = trainer_->backend().name();
+        snapshot->device = trainer_->backend().deviceName();
+        snapshot->rows = trainer_->history().rows();
+        snapshot->totalEvents = trainer_->totalEvents();
+        if (trainer_->stepsDone() > 0)
+            snapshot->statistics = trainer_->backend().statistics();
+        const ModelState state = trainer_->backend().state();
+        for (const LayerState& layer : state.layers)
+            snapshot->fractionalLengths.insert(snapshot->fractionalLengths.end(), layer.fractionalLengths.begin(),
+                                               layer.fractionalLengths.end());
+    }
+    sincePublished_.restart();
+    emit snapshotReady(std::move(snapshot));
+}
+
+} // namespace fxlab

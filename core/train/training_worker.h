@@ -1,0 +1,70 @@
+// The object that owns a run on a worker thread. The window sends commands through queued calls
+// and receives snapshots through a queued signal, at most about 30 per second, so it never waits
+// for training.
+#pragma once
+
+#include "backend/backend_factory.h"
+#include "data/dataset.h"
+#include "train/snapshot.h"
+#include "train/trainer.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+
+#include <memory>
+#include <optional>
+
+namespace fxlab {
+
+class TrainingWorker : public QObject {
+    Q_OBJECT
+
+public:
+    explicit TrainingWorker(QObject* parent = nullptr);
+    ~TrainingWorker() override;
+
+    // Every function below is meant to run on the worker's thread: call them through
+    // QMetaObject::invokeMethod(worker, ..., Qt::QueuedConnection).
+
+    // Replaces the run with a new one of `experiment`, idle until started. Data sets already loaded
+    // from the same folder are reused.
+    void setExperiment(const Experiment& experiment, const BackendChoice& backend);
+    // Uses `data` instead of reading the experiment's folder (tests, demos).
+    void setData(std::shared_ptr<const DatasetPair> data);
+    void start();
+    void pause();
+    void stepOnce();
+    // Back to step 0 with freshly initialized parameters, idle.
+    void reset();
+    // Changes precision while paused or idle; training continues from the current parameters.
+    void setPrecision(const PrecisionPlan& plan);
+    // Pauses by itself once this many steps are done (0: run to the end).
+    void setStopAfter(uint32_t steps);
+    // Emits a snapshot now.
+    void publish();
+
+signals:
+    void snapshotReady(fxlab::SnapshotPointer snapshot);
+
+private:
+    void tick();
+    bool ensureTrainer();
+    void fail(const std::string& message);
+    void publishIfDue();
+
+    Experiment experiment_;
+    BackendChoice backendChoice_;
+    std::shared_ptr<const DatasetPair> data_;
+    std::string dataDirectory_;
+    std::unique_ptr<Trainer> trainer_;
+    RunState state_ = RunState::Idle;
+    std::string message_;
+    uint32_t stopAfter_ = 0;
+    std::vector<uint32_t> precisionChanges_;
+    bool tickScheduled_ = false;
+    QElapsedTimer sincePublished_;
+};
+
+} // namespace fxlab
+
+Q_DECLARE_METATYPE(fxlab::SnapshotPointer)
