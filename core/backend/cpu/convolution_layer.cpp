@@ -6,6 +6,8 @@
 #include "backend/accumulator_plan.h"
 #include "backend/cpu/matrix_loops.h"
 
+#include <algorithm>
+
 namespace fxlab {
 
 namespace {
@@ -20,18 +22,6 @@ struct Geometry {
     int positions() const { return outHeight * outWidth; }
     size_t inSize() const { return size_t(inChannels) * inHeight * inWidth; }
     size_t outSize() const { return size_t(outChannels) * positions(); }
-
-    // Input index read by column row k at output position p, or -1 for padding.
-    long sourceIndex(int k, int p) const
-    {
-        const int channel = k / (kernel * kernel);
-        const int ky = (k / kernel) % kernel, kx = k % kernel;
-        const int y = (p / outWidth) * stride - padding + ky;
-        const int x = (p % outWidth) * stride - padding + kx;
-        if (y < 0 || y >= inHeight || x < 0 || x >= inWidth)
-            return -1;
-        return (long(channel) * inHeight + y) * inWidth + x;
-    }
 };
 
 Geometry geometryOf(const LayerSpec& spec, Shape input, Shape output)
@@ -40,30 +30,49 @@ Geometry geometryOf(const LayerSpec& spec, Shape input, Shape output)
             spec.kernel, spec.stride, spec.padding};
 }
 
+// Calls visit(k, p, inputIndex) for every column row k and output position p that reads an input
+// element; positions that fall on padding are skipped.
+template <typename Visit>
+void forEachTap(const Geometry& g, const Visit& visit)
+{
+    for (int channel = 0; channel < g.inChannels; ++channel)
+        for (int ky = 0; ky < g.kernel; ++ky)
+            for (int kx = 0; kx < g.kernel; ++kx) {
+                const int k = (channel * g.kernel + ky) * g.kernel + kx;
+                // Output columns whose input column x = ox * stride - padding + kx is inside the map.
+                const int offset = g.padding - kx;
+                const int firstColumn = offset <= 0 ? 0 : (offset + g.stride - 1) / g.stride;
+                const int lastInside = g.inWidth - 1 + offset;  // ox * stride may not exceed it
+                const int lastColumn = lastInside < 0 ? 0 : std::min(g.outWidth, lastInside / g.stride + 1);
+                for (int oy = 0; oy < g.outHeight; ++oy) {
+                    const int y = oy * g.stride - g.padding + ky;
+                    if (y < 0 || y >= g.inHeight)
+                        continue;
+                    const long rowStart = (long(channel) * g.inHeight + y) * g.inWidth - offset;
+                    for (int ox = firstColumn; ox < lastColumn; ++ox)
+                        visit(k, oy * g.outWidth + ox, rowStart + long(ox) * g.stride);
+                }
+            }
+}
+
 // column[k][p] (transposed: row[p][k]) of one sample; padding reads as zero.
 template <typename T>
 void unfold(const Geometry& g, const T* sample, T* column, bool transposed)
 {
     const int rows = g.columnRows(), positions = g.positions();
-    for (int k = 0; k < rows; ++k)
-        for (int p = 0; p < positions; ++p) {
-            const long source = g.sourceIndex(k, p);
-            const T value = source < 0 ? T(0) : sample[source];
-            column[transposed ? size_t(p) * rows + k : size_t(k) * positions + p] = value;
-        }
+    std::fill(column, column + size_t(rows) * positions, T(0));
+    if (transposed)
+        forEachTap(g, [&](int k, int p, long source) { column[size_t(p) * rows + k] = sample[source]; });
+    else
+        forEachTap(g, [&](int k, int p, long source) { column[size_t(k) * positions + p] = sample[source]; });
 }
 
 // Adds column-shaped gradients back onto the input positions they came from.
 template <typename Column, typename Target>
 void fold(const Geometry& g, const Column* column, Target* sample)
 {
-    const int rows = g.columnRows(), positions = g.positions();
-    for (int k = 0; k < rows; ++k)
-        for (int p = 0; p < positions; ++p) {
-            const long target = g.sourceIndex(k, p);
-            if (target >= 0)
-                sample[target] += column[size_t(k) * positions + p];
-        }
+    const int positions = g.positions();
+    forEachTap(g, [&](int k, int p, long target) { sample[target] += column[size_t(k) * positions + p]; });
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "backend/cpu/elementwise_layers.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace fxlab {
@@ -11,18 +12,23 @@ std::vector<int64_t> widen(const std::vector<int32_t>& codes)
     return std::vector<int64_t>(codes.begin(), codes.end());
 }
 
-// The input index of output element `index` of a 2x2 pooling window at offset (dy, dx).
+// The input index of each output element's 2x2 window corner (top left), in output order.
 struct PoolWindow {
     Shape input, output;
 
-    size_t sourceOf(size_t index, int dy, int dx) const
+    std::vector<size_t> corners(int batch) const
     {
-        const size_t perSample = output.size();
-        const size_t sample = index / perSample, within = index % perSample;
-        const size_t channel = within / (size_t(output.height) * output.width);
-        const int y = int(within / output.width % output.height), x = int(within % output.width);
-        return sample * input.size() + (channel * input.height + size_t(2 * y + dy)) * input.width + size_t(2 * x + dx);
+        std::vector<size_t> result;
+        result.reserve(size_t(batch) * output.size());
+        for (int n = 0; n < batch; ++n)
+            for (int c = 0; c < output.channels; ++c)
+                for (int y = 0; y < output.height; ++y)
+                    for (int x = 0; x < output.width; ++x)
+                        result.push_back(((size_t(n) * input.channels + c) * input.height + 2 * y) * input.width + 2 * x);
+        return result;
     }
+    // Offset of window element d (0 top left, 1 top right, 2 bottom left, 3 bottom right).
+    size_t offset(int d) const { return size_t(d / 2) * input.width + size_t(d % 2); }
 };
 
 } // namespace
@@ -68,14 +74,15 @@ void ReluLayer::backward(const Tensor& input, const Tensor&, const Tensor& gradi
 void MaxPoolLayer::forward(const Tensor& input, Tensor& output, LayerContext& context)
 {
     const PoolWindow window{input_, output_};
-    const size_t count = size_t(input.batch) * output_.size();
+    const std::vector<size_t> corners = window.corners(input.batch);
+    const size_t count = corners.size();
     argmax_.resize(count);
 
     // The first maximum in window order (top left, top right, bottom left, bottom right) wins.
     for (size_t i = 0; i < count; ++i) {
-        size_t best = window.sourceOf(i, 0, 0);
+        size_t best = corners[i];
         for (int d = 1; d < 4; ++d) {
-            const size_t candidate = window.sourceOf(i, d / 2, d % 2);
+            const size_t candidate = corners[i] + window.offset(d);
             const bool larger = input.isFixed ? input.codes[candidate] > input.codes[best]
                                               : input.values[candidate] > input.values[best];
             if (larger)
@@ -121,14 +128,15 @@ void MaxPoolLayer::backward(const Tensor& input, const Tensor&, const Tensor& gr
 void AveragePoolLayer::forward(const Tensor& input, Tensor& output, LayerContext& context)
 {
     const PoolWindow window{input_, output_};
-    const size_t count = size_t(input.batch) * output_.size();
+    const std::vector<size_t> corners = window.corners(input.batch);
+    const size_t count = corners.size();
 
     // In fixed point the sum of four codes with two more fractional bits is the exact mean.
     if (input.isFixed) {
         std::vector<int64_t> sums(count, 0);
         for (size_t i = 0; i < count; ++i)
             for (int d = 0; d < 4; ++d)
-                sums[i] += input.codes[window.sourceOf(i, d / 2, d % 2)];
+                sums[i] += input.codes[corners[i] + window.offset(d)];
         storeExact(TensorKind::Activations, RandomTensor::Activations, sums, input.fractionalLength + 2, input.batch,
                    output_, output, context);
         return;
@@ -136,7 +144,7 @@ void AveragePoolLayer::forward(const Tensor& input, Tensor& output, LayerContext
     std::vector<float> values(count, 0.0f);
     for (size_t i = 0; i < count; ++i) {
         for (int d = 0; d < 4; ++d)
-            values[i] += input.values[window.sourceOf(i, d / 2, d % 2)];
+            values[i] += input.values[corners[i] + window.offset(d)];
         values[i] *= 0.25f;
     }
     storeFloat(TensorKind::Activations, RandomTensor::Activations, values, input.batch, output_, output, context);
@@ -148,12 +156,13 @@ void AveragePoolLayer::backward(const Tensor& input, const Tensor&, const Tensor
     if (!gradientInput)
         return;
     const PoolWindow window{input_, output_};
+    const std::vector<size_t> corners = window.corners(input.batch);
     // Odd trailing rows and columns take no part in pooling, so their gradient stays zero.
     if (gradientOutput.isFixed) {
         std::vector<int64_t> sums(input.size(), 0);
         for (size_t i = 0; i < gradientOutput.size(); ++i)
             for (int d = 0; d < 4; ++d)
-                sums[window.sourceOf(i, d / 2, d % 2)] = gradientOutput.codes[i];
+                sums[corners[i] + window.offset(d)] = gradientOutput.codes[i];
         storeExact(TensorKind::ActivationGradients, RandomTensor::ActivationGradients, sums,
                    gradientOutput.fractionalLength + 2, input.batch, input_, *gradientInput, context);
         return;
@@ -161,7 +170,7 @@ void AveragePoolLayer::backward(const Tensor& input, const Tensor&, const Tensor
     std::vector<float> values(input.size(), 0.0f);
     for (size_t i = 0; i < gradientOutput.size(); ++i)
         for (int d = 0; d < 4; ++d)
-            values[window.sourceOf(i, d / 2, d % 2)] = gradientOutput.values[i] * 0.25f;
+            values[corners[i] + window.offset(d)] = gradientOutput.values[i] * 0.25f;
     storeFloat(TensorKind::ActivationGradients, RandomTensor::ActivationGradients, values, input.batch, input_,
                *gradientInput, context);
 }

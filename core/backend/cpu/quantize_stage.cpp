@@ -106,10 +106,31 @@ int chooseFractionalLength(const TensorPrecision& precision, const ValueSummary&
 void quantizeExact(const int64_t* sums, size_t count, int fractionalLength, const QuantizeTarget& target,
                    int32_t* codes, QuantEvents& events, ThreadPool& pool, uint8_t* saturated)
 {
-    const bool stochastic = target.spec.rounding == RoundingMode::Stochastic;
+    // Random bits only matter when a value falls between two codes; a value on the grid never
+    // moves, so drawing no bits for it gives the same result.
+    const int shift = fractionalLength - target.spec.format.fractionalLength;
+    const bool stochastic = target.spec.rounding == RoundingMode::Stochastic && shift > 0;
+    const uint64_t fractionMask = shift >= 64 ? ~uint64_t{0} : (uint64_t{1} << std::max(shift, 0)) - 1;
+    // Same fractional length: the codes are the sums, unless they leave the range.
+    if (shift == 0) {
+        const int64_t highest = target.spec.format.maxCode(), lowest = target.spec.lowestCode();
+        forChunks(count, events, pool, [&](size_t begin, size_t end, QuantEvents& local) {
+            for (size_t i = begin; i < end; ++i) {
+                const bool inside = sums[i] >= lowest && sums[i] <= highest;
+                const QuantizedValue result = inside ? QuantizedValue{int32_t(sums[i]), 0u}
+                                                     : requantize(sums[i], fractionalLength, target.spec);
+                codes[i] = result.code;
+                local.count(result.flags);
+                if (saturated)
+                    saturated[i] = (result.flags & (kSaturatedHigh | kSaturatedLow)) != 0;
+            }
+        });
+        return;
+    }
     forChunks(count, events, pool, [&](size_t begin, size_t end, QuantEvents& local) {
         for (size_t i = begin; i < end; ++i) {
-            const uint32_t bits = stochastic ? target.stream.bits(target.firstIndex + uint32_t(i)) : 0;
+            const bool between = stochastic && (uint64_t(sums[i]) & fractionMask) != 0;
+            const uint32_t bits = between ? target.stream.bits(target.firstIndex + uint32_t(i)) : 0;
             const QuantizedValue result = requantize(sums[i], fractionalLength, target.spec, bits);
             codes[i] = result.code;
             local.count(result.flags);
