@@ -51,7 +51,8 @@ std::pair<Shape, std::string> outputShape(const LayerSpec& layer, const Shape& i
     case LayerType::MaxPool:
     case LayerType::AveragePool:
         if (input.height < 2 || input.width < 2)
-            return {{}, "2x2 pooling needs an input of at least 2x2, not " + toString(input)};
+            return {{}, "2x2 pooling needs a map of at least 2x2, but its input map is " + std::to_string(input.height)
+                            + "x" + std::to_string(input.width)};
         return {{input.channels, input.height / 2, input.width / 2}, {}};
     case LayerType::ReLU:
         return {input, {}};

@@ -21,13 +21,14 @@ PrecisionPlan uniformPlan(const NetworkSpec& network, const KindPrecisions& kind
 {
     PrecisionPlan plan = floatPlan(network);
     plan.input = kinds.input;
-    for (LayerPrecision& layer : plan.layers) {
-        layer[size_t(TensorKind::Weights)] = kinds.weights;
-        layer[size_t(TensorKind::Biases)] = kinds.biases;
-        layer[size_t(TensorKind::Activations)] = kinds.activations;
-        layer[size_t(TensorKind::ActivationGradients)] = kinds.activationGradients;
-        layer[size_t(TensorKind::WeightGradients)] = kinds.weightGradients;
-    }
+    const std::array<const TensorPrecision*, kTensorKindCount> byKind{
+        &kinds.weights, &kinds.biases, &kinds.activations, &kinds.activationGradients, &kinds.weightGradients};
+    // Kinds a layer does not have stay float, so that the plan reads the same after a round trip
+    // through an experiment file, which lists only the tensors that exist.
+    for (size_t i = 0; i < plan.layers.size(); ++i)
+        for (TensorKind kind : kAllTensorKinds)
+            if (hasTensor(network.layers[i], kind))
+                plan.at(i, kind) = *byKind[size_t(kind)];
     return plan;
 }
 

@@ -117,18 +117,21 @@ void Trainer::checkFinite(const StepResult& result) const
     if (std::isfinite(result.lossSum))
         return;
 
-    // Name the first tensor that produced NaN, following the order of the forward pass.
+    // Name the first tensor with a NaN or infinity, following the order of the forward pass.
+    const Statistics statistics = backend_->statistics();
+    const auto broken = [](const TensorStatistics& tensor) {
+        return tensor.present && (tensor.isFixed ? tensor.events.notANumber > 0 : tensor.values.notFinite > 0);
+    };
     std::string where;
-    if (result.inputEvents.notANumber > 0)
+    if (broken(statistics.input))
         where = "the input";
-    for (size_t i = 0; i < result.events.size() && where.empty(); ++i)
-        for (TensorKind kind : {TensorKind::Weights, TensorKind::Biases, TensorKind::Activations,
-                                TensorKind::ActivationGradients, TensorKind::WeightGradients})
-            if (result.events[i][size_t(kind)].notANumber > 0 && where.empty())
+    for (size_t i = 0; i < statistics.layers.size() && where.empty(); ++i)
+        for (TensorKind kind : {TensorKind::Weights, TensorKind::Biases, TensorKind::Activations})
+            if (where.empty() && broken(statistics.layers[i][size_t(kind)]))
                 where = experiment_.network.layers[i].name + " " + std::string(toString(kind));
     throw TrainingError("step " + std::to_string(step_ + 1) + ": the training loss is "
                         + (std::isnan(result.lossSum) ? "NaN" : "infinite")
-                        + (where.empty() ? std::string() : ", first NaN in " + where)
+                        + (where.empty() ? std::string() : "; the first tensor with NaN or infinity is " + where)
                         + ". Lower the learning rate, or give the diverging tensors more integer bits.");
 }
 
