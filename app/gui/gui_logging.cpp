@@ -1,0 +1,3 @@
+#include "gui_logging.h"
+
+Q_LOGGING_CATEGORY(logGui, "fxlab.gui")

@@ -1,0 +1,332 @@
+#include "main_window.h"
+
+#include "gui_logging.h"
+#include "histogram_view.h"
+#include "layer_table_model.h"
+#include "model/presets.h"
+#include "precision_delegate.h"
+#include "run_status_bar.h"
+#include "saturation_counters_view.h"
+#include "training_plots.h"
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QGroupBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QSplitter>
+#include <QStyle>
+#include <QTableView>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace fxlab::gui {
+
+namespace {
+
+QGroupBox* group(const QString& title, QWidget* content, QWidget* below = nullptr)
+{
+    auto* box = new QGroupBox(title);
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(content, 1);
+    if (below)
+        layout->addWidget(below);
+    return box;
+}
+
+QAction* makeAction(QWidget* owner, const QString& text, const QString& objectName, QStyle::StandardPixmap icon,
+                    const QKeySequence& shortcut, const QString& toolTip)
+{
+    auto* action = new QAction(owner->style()->standardIcon(icon), text, owner);
+    action->setObjectName(objectName);
+    action->setShortcut(shortcut);
+    action->setToolTip(toolTip + " (" + shortcut.toString(QKeySequence::NativeText) + ")");
+    return action;
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+{
+    worker_ = new TrainingWorker;
+    worker_->moveToThread(&workerThread_);
+    connect(&workerThread_, &QThread::finished, worker_, &QObject::deleteLater);
+    connect(worker_, &TrainingWorker::snapshotReady, this, &MainWindow::showSnapshot);
+    workerThread_.setObjectName("fxlab training");
+    workerThread_.start();
+    qCInfo(logGui) << "training thread started";
+
+    createActions();
+    createToolBar();
+    createLayout();
+    updateActions(RunState::Idle);
+    resize(1400, 900);
+}
+
+MainWindow::~MainWindow()
+{
+    shutDownWorker();
+}
+
+void MainWindow::createActions()
+{
+    startAction_ = makeAction(this, "Start", "startAction", QStyle::SP_MediaPlay, QKeySequence(Qt::Key_F5),
+                              "Start or resume training");
+    pauseAction_ = makeAction(this, "Pause", "pauseAction", QStyle::SP_MediaPause, QKeySequence(Qt::Key_F6),
+                              "Pause training after the current step");
+    stepAction_ = makeAction(this, "Step once", "stepAction", QStyle::SP_MediaSkipForward, QKeySequence(Qt::Key_F10),
+                             "Train a single step");
+    resetAction_ = makeAction(this, "Reset", "resetAction", QStyle::SP_BrowserReload,
+                              QKeySequence(Qt::CTRL | Qt::Key_R), "Back to step 0 with new initial weights");
+    connect(startAction_, &QAction::triggered, this, &MainWindow::start);
+    connect(pauseAction_, &QAction::triggered, this, &MainWindow::pause);
+    connect(stepAction_, &QAction::triggered, this, &MainWindow::stepOnce);
+    connect(resetAction_, &QAction::triggered, this, &MainWindow::reset);
+}
+
+void MainWindow::createToolBar()
+{
+    QToolBar* toolBar = addToolBar("Training");
+    toolBar->setObjectName("trainingToolBar");
+    toolBar->setMovable(false);
+    toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolBar->addActions({startAction_, pauseAction_, stepAction_, resetAction_});
+    toolBar->addSeparator();
+
+    presetChoice_ = new QComboBox(toolBar);
+    presetChoice_->setObjectName("presetChoice");
+    presetChoice_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    presetChoice_->setToolTip("Precision preset: choosing one starts a new run");
+    connect(presetChoice_, &QComboBox::activated, this, &MainWindow::choosePreset);
+    auto* presetLabel = new QLabel("  &Preset: ", toolBar);
+    presetLabel->setBuddy(presetChoice_);
+    toolBar->addWidget(presetLabel);
+    toolBar->addWidget(presetChoice_);
+}
+
+void MainWindow::createLayout()
+{
+    plots_ = new TrainingPlots;
+    histogram_ = new HistogramView;
+    counters_ = new SaturationCountersView;
+
+    tableModel_ = new LayerTableModel(this);
+    table_ = new QTableView;
+    table_->setObjectName("layerTable");
+    table_->setModel(tableModel_);
+    table_->setItemDelegate(new PrecisionDelegate(table_));
+    table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
+    table_->setAlternatingRowColors(true);
+    table_->setWordWrap(false);
+    table_->verticalHeader()->setVisible(false);
+    table_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // The tensor kinds share the width equally; a cell too narrow for its format elides it, and
+    // its tooltip still gives the whole description.
+    QHeaderView* header = table_->horizontalHeader();
+    for (int column = 0; column < LayerTableModel::FirstKindColumn; ++column)
+        header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    for (TensorKind kind : kAllTensorKinds)
+        header->setSectionResizeMode(LayerTableModel::columnOf(kind), QHeaderView::Stretch);
+    connect(table_->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &MainWindow::followTableSelection);
+    connect(tableModel_, &QAbstractItemModel::modelReset, this, &MainWindow::selectFirstWeightedLayer);
+    connect(tableModel_, &LayerTableModel::precisionEdited, this, [this](const PrecisionPlan& plan) {
+        qCInfo(logGui) << "sending an edited precision plan to the worker";
+        sendToWorker([plan](TrainingWorker& worker) { worker.setPrecision(plan); });
+    });
+    connect(tableModel_, &LayerTableModel::editRejected, this, [this](const QString& reason) {
+        qCInfo(logGui).noquote() << "edit rejected:" << reason;
+        statusBar_->showError("Edit rejected: " + reason);
+    });
+
+    auto* tableLegend = new QLabel(
+        "fl: fractional length, the step between codes is 2^-fl.  *: chosen from the data by the tensor's "
+        "policy, shown at its current value.  Double-click a cell to change word bits, rounding and, under "
+        "the manual policy, the fractional length; select a cell to see its histogram.");
+    tableLegend->setWordWrap(true);
+
+    // Top: what the run does, live. Bottom: the precision settings, full width because five
+    // formats a row need the room.
+    auto* top = new QSplitter(Qt::Horizontal);
+    top->addWidget(group("Loss and accuracy", plots_));
+    top->addWidget(group("Tensor histogram (latest step)", histogram_));
+    top->addWidget(group("Saturation and underflow since step 0", counters_));
+    top->setSizes({570, 500, 330});
+    auto* central = new QSplitter(Qt::Vertical);
+    central->addWidget(top);
+    central->addWidget(group("Precision per layer", table_, tableLegend));
+    central->setSizes({575, 325});
+    setCentralWidget(central);
+
+    statusBar_ = new RunStatusBar(this);
+    setStatusBar(statusBar_);
+}
+
+void MainWindow::sendToWorker(std::function<void(TrainingWorker&)> command)
+{
+    if (!worker_)
+        return;
+    QMetaObject::invokeMethod(
+        worker_, [worker = worker_, command = std::move(command)] { command(*worker); }, Qt::QueuedConnection);
+}
+
+void MainWindow::loadExperiment(const Experiment& experiment, const BackendChoice& backend)
+{
+    experiment_ = experiment;
+    backend_ = backend;
+    qCInfo(logGui).noquote() << "loading experiment" << QString::fromStdString(experiment.name) << "with backend"
+                             << QString::fromStdString(backend.name);
+    sendToWorker([experiment, backend](TrainingWorker& worker) { worker.setExperiment(experiment, backend); });
+    setWindowTitle("fxlab \u2013 " + QString::fromStdString(experiment.name));
+    fillPresetChoice();
+}
+
+void MainWindow::setTrainingData(std::shared_ptr<const DatasetPair> data)
+{
+    sendToWorker([data = std::move(data)](TrainingWorker& worker) { worker.setData(data); });
+}
+
+void MainWindow::setStopAfter(uint32_t steps)
+{
+    sendToWorker([steps](TrainingWorker& worker) { worker.setStopAfter(steps); });
+}
+
+void MainWindow::start()
+{
+    sendToWorker([](TrainingWorker& worker) { worker.start(); });
+}
+
+void MainWindow::pause()
+{
+    sendToWorker([](TrainingWorker& worker) { worker.pause(); });
+}
+
+void MainWindow::stepOnce()
+{
+    sendToWorker([](TrainingWorker& worker) { worker.stepOnce(); });
+}
+
+void MainWindow::reset()
+{
+    sendToWorker([](TrainingWorker& worker) { worker.reset(); });
+}
+
+void MainWindow::fillPresetChoice()
+{
+    presetChoice_->clear();
+    bool isPreset = false;
+    for (const Preset& preset : presets()) {
+        presetChoice_->addItem(QString::fromStdString(preset.name), QString::fromStdString(preset.name));
+        presetChoice_->setItemData(presetChoice_->count() - 1,
+                                   QString::fromStdString(preset.summary + "\n\n" + preset.explanation),
+                                   Qt::ToolTipRole);
+        isPreset = isPreset || preset.name == experiment_.name;
+    }
+    // An experiment from a file or a test keeps its own name at the top of the list.
+    if (!isPreset)
+        presetChoice_->insertItem(0, QString::fromStdString(experiment_.name), QString());
+    presetChoice_->setCurrentIndex(presetChoice_->findText(QString::fromStdString(experiment_.name)));
+}
+
+void MainWindow::choosePreset(int index)
+{
+    const std::string name = presetChoice_->itemData(index).toString().toStdString();
+    if (name.empty() || name == experiment_.name)
+        return;
+    auto experiment = presetExperiment(name);
+    if (!experiment)
+        return;
+    experiment->data = experiment_.data;
+    loadExperiment(*experiment, backend_);
+}
+
+void MainWindow::followTableSelection(const QModelIndex& current)
+{
+    if (!current.isValid())
+        return;
+    histogram_->setLayer(current.row());
+    if (const auto kind = LayerTableModel::kindOfColumn(current.column()))
+        histogram_->setKind(*kind);
+}
+
+void MainWindow::selectFirstWeightedLayer()
+{
+    const NetworkSpec& network = tableModel_->network();
+    for (size_t layer = 0; layer < network.layers.size(); ++layer) {
+        if (network.layers[layer].hasWeights()) {
+            table_->setCurrentIndex(tableModel_->index(int(layer), LayerTableModel::NameColumn));
+            return;
+        }
+    }
+}
+
+void MainWindow::showSnapshot(const SnapshotPointer& snapshot)
+{
+    latest_ = snapshot;
+    tableModel_->showSnapshot(*snapshot);
+    plots_->showSnapshot(*snapshot);
+    histogram_->showSnapshot(snapshot);
+    counters_->showSnapshot(*snapshot);
+    statusBar_->showSnapshot(*snapshot);
+    updateActions(snapshot->state);
+
+    if (snapshot->state != shownState_) {
+        qCInfo(logGui).noquote() << "run" << QString::fromLatin1(toString(snapshot->state)) << "at step"
+                                 << snapshot->step;
+        if (snapshot->state == RunState::Failed)
+            reportFailure(*snapshot);
+        shownState_ = snapshot->state;
+    }
+    emit snapshotShown(snapshot);
+}
+
+void MainWindow::updateActions(RunState state)
+{
+    const bool canTrain = state == RunState::Idle || state == RunState::Paused;
+    startAction_->setEnabled(canTrain);
+    startAction_->setText(state == RunState::Paused ? "Resume" : "Start");
+    pauseAction_->setEnabled(state == RunState::Running);
+    stepAction_->setEnabled(canTrain);
+    resetAction_->setEnabled(state != RunState::Loading);
+}
+
+void MainWindow::reportFailure(const Snapshot& snapshot)
+{
+    const QString message = QString::fromStdString(snapshot.message);
+    qCWarning(logGui).noquote() << "run failed:" << message;
+    if (!errorDialogsEnabled_)
+        return;
+    auto* box = new QMessageBox(QMessageBox::Critical, "Training failed", message, QMessageBox::Ok, this);
+    box->setInformativeText("Change the precision or the experiment, then press Reset and Start.");
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::replotNow()
+{
+    plots_->replotNow();
+    histogram_->replotNow();
+}
+
+void MainWindow::shutDownWorker()
+{
+    if (!workerThread_.isRunning())
+        return;
+    pause();
+    workerThread_.quit();
+    workerThread_.wait();
+    worker_ = nullptr;
+    qCInfo(logGui) << "training thread stopped";
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    shutDownWorker();
+    event->accept();
+}
+
+} // namespace fxlab::gui

@@ -1,0 +1,106 @@
+// The fxlab window: training controls, loss and accuracy curves, the histogram of a selected
+// tensor, the precision table and the saturation counters. Training runs in a TrainingWorker on
+// a thread the window owns. The window only sends it commands and draws the snapshots it returns.
+#pragma once
+
+#include "backend/backend_factory.h"
+#include "train/training_worker.h"
+
+#include <QMainWindow>
+#include <QThread>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+class QAction;
+class QComboBox;
+class QModelIndex;
+class QTableView;
+
+namespace fxlab::gui {
+
+class HistogramView;
+class LayerTableModel;
+class RunStatusBar;
+class SaturationCountersView;
+class TrainingPlots;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Replaces the run with a new, idle one of `experiment`.
+    void loadExperiment(const Experiment& experiment, const BackendChoice& backend);
+    // Trains on `data` instead of the experiment's data folder, for tests and demos that must not
+    // depend on files. Call it before starting; it discards a run in progress.
+    void setTrainingData(std::shared_ptr<const DatasetPair> data);
+    // Pauses the run once this many steps are done (0: no limit).
+    void setStopAfter(uint32_t steps);
+    // Whether a failed run also opens a message box; off for unattended runs.
+    void setErrorDialogsEnabled(bool enabled) { errorDialogsEnabled_ = enabled; }
+
+    void start();
+    void pause();
+    void stepOnce();
+    void reset();
+
+    // Draws every plot now rather than at the next event loop turn, so that grab() shows the
+    // latest snapshot.
+    void replotNow();
+    // Pauses the worker, stops its thread and waits for it; the window sends nothing afterwards.
+    void shutDownWorker();
+
+    SnapshotPointer latestSnapshot() const { return latest_; }
+    LayerTableModel* layerTableModel() const { return tableModel_; }
+    QTableView* layerTable() const { return table_; }
+    TrainingPlots* trainingPlots() const { return plots_; }
+    HistogramView* histogramView() const { return histogram_; }
+    RunStatusBar* runStatusBar() const { return statusBar_; }
+
+signals:
+    // Emitted after every view has taken `snapshot`.
+    void snapshotShown(fxlab::SnapshotPointer snapshot);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    void createToolBar();
+    void createLayout();
+    void sendToWorker(std::function<void(TrainingWorker&)> command);
+    void showSnapshot(const SnapshotPointer& snapshot);
+    void updateActions(RunState state);
+    void reportFailure(const Snapshot& snapshot);
+    void fillPresetChoice();
+    void choosePreset(int index);
+    void followTableSelection(const QModelIndex& current);
+    void selectFirstWeightedLayer();
+
+    QThread workerThread_;
+    TrainingWorker* worker_ = nullptr;  // lives on workerThread_, deleted when it finishes
+
+    QAction* startAction_ = nullptr;
+    QAction* pauseAction_ = nullptr;
+    QAction* stepAction_ = nullptr;
+    QAction* resetAction_ = nullptr;
+    QComboBox* presetChoice_ = nullptr;
+    TrainingPlots* plots_ = nullptr;
+    HistogramView* histogram_ = nullptr;
+    LayerTableModel* tableModel_ = nullptr;
+    QTableView* table_ = nullptr;
+    SaturationCountersView* counters_ = nullptr;
+    RunStatusBar* statusBar_ = nullptr;
+
+    Experiment experiment_;
+    BackendChoice backend_;
+    SnapshotPointer latest_;
+    RunState shownState_ = RunState::Idle;
+    bool errorDialogsEnabled_ = true;
+};
+
+} // namespace fxlab::gui

@@ -1,0 +1,38 @@
+// --steps, --screenshot and --quit: waits until the run has done its steps, finished or failed,
+// then saves a picture of the window and, if asked, exits with the outcome.
+#pragma once
+
+#include "train/snapshot.h"
+
+#include <QObject>
+#include <QString>
+
+namespace fxlab::gui {
+
+class MainWindow;
+
+class UnattendedRun : public QObject {
+    Q_OBJECT
+
+public:
+    // `steps` 0 waits for the run to finish or fail; an empty `screenshotFile` saves nothing.
+    UnattendedRun(MainWindow* window, uint32_t steps, QString screenshotFile, bool quit);
+
+    // 0 when the run went as asked and the screenshot was written, otherwise 1.
+    int exitStatus() const { return exitStatus_; }
+    bool done() const { return done_; }
+
+private:
+    bool isDone(const Snapshot& snapshot) const;
+    void finish(const Snapshot& snapshot);
+    bool saveScreenshot();
+
+    MainWindow* window_;
+    uint32_t steps_;
+    QString screenshotFile_;
+    bool quit_;
+    bool done_ = false;
+    int exitStatus_ = 0;
+};
+
+} // namespace fxlab::gui
