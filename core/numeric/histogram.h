@@ -4,6 +4,7 @@
 #include "numeric/fixed_format.h"
 #include "numeric/quantizer.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -32,7 +33,13 @@ struct CodeHistogram {
     int64_t lastCodeOf(size_t bin) const { return firstCodeOf(bin) + (int64_t{1} << binShift) - 1; }
     uint64_t total() const;
 
-    void add(int32_t code) { ++counts[binOf(code)]; }
+    // Codes outside the format cannot come from the quantizer; if one arrives anyway it is counted
+    // in the nearest end bin instead of writing outside the histogram.
+    void add(int32_t code)
+    {
+        const int64_t clamped = std::clamp<int64_t>(code, format.minCode(), format.maxCode());
+        ++counts[binOf(int32_t(clamped))];
+    }
     void addFlags(uint32_t flags);
 };
 

@@ -36,12 +36,13 @@ void WeightedLayer::loadState(const LayerState& state)
     const auto loadCodes = [&](Parameter& parameter, const std::vector<int32_t>& codes, TensorKind kind) {
         if (precisionOf(kind).isFloat)
             return;
+        FixedPointSpec spec = precisionOf(kind).spec;
+        spec.format.fractionalLength = fractionalLengthOf(kind);
+        parameter.codeFormat = spec.format;
         if (codes.size() == parameter.master.size()) {
             parameter.codes = codes;
             return;
         }
-        FixedPointSpec spec = precisionOf(kind).spec;
-        spec.format.fractionalLength = fractionalLengthOf(kind);
         parameter.codes.resize(parameter.master.size());
         for (size_t i = 0; i < parameter.master.size(); ++i)
             parameter.codes[i] = quantize(parameter.master[i], spec).code;
@@ -129,6 +130,7 @@ void WeightedLayer::prepareParameter(Parameter& parameter, TensorKind kind, Rand
                       parameter.codes.data(), parameter.lastEvents, context.pool);
     }
 
+    parameter.codeFormat = {precision.spec.format.wordBits, current};
     parameter.values.resize(parameter.codes.size());
     for (size_t i = 0; i < parameter.codes.size(); ++i)
         parameter.values[i] = dequantize(parameter.codes[i], current);
@@ -149,6 +151,8 @@ void WeightedLayer::storeGradientsExact(const std::vector<int64_t>& weightSums, 
 {
     const TensorPrecision& precision = precisionOf(TensorKind::WeightGradients);
     if (precision.isFloat) {
+        weight_.gradientCodes.clear();
+        bias_.gradientCodes.clear();
         weight_.gradientValues.resize(weightSums.size());
         exactToFloats(weightSums.data(), weightSums.size(), weightFractionalLength, weight_.gradientValues.data(),
                       context.pool);
@@ -169,6 +173,7 @@ void WeightedLayer::storeGradientsExact(const std::vector<int64_t>& weightSums, 
 
     FixedPointSpec spec = precision.spec;
     spec.format.fractionalLength = current;
+    weight_.gradientFormat = bias_.gradientFormat = spec.format;
     weight_.gradientCodes.resize(weightSums.size());
     bias_.gradientCodes.resize(biasSums.size());
     weight_.lastGradientEvents = {};
@@ -212,6 +217,7 @@ void WeightedLayer::storeGradientsFloat(std::vector<float>& weightGradients, std
     FixedPointSpec spec = precision.spec;
     spec.format.fractionalLength = current;
     const auto store = [&](Parameter& parameter, std::vector<float>& gradients, RandomTensor tensor) {
+        parameter.gradientFormat = spec.format;
         parameter.gradientCodes.resize(gradients.size());
         parameter.lastGradientEvents = {};
         quantizeFloat(gradients.data(), gradients.size(), {spec, streamOf(tensor, context), 0},
@@ -266,10 +272,11 @@ void WeightedLayer::update(const StepControl& control, LayerContext& context)
 
 TensorStatistics WeightedLayer::parameterStatistics(TensorKind kind) const
 {
+    // Statistics describe the codes of the latest pass in the format they were made with; after a
+    // precision change that is the old format until the next step.
     const auto ofParameter = [&](const Parameter& parameter, TensorKind parameterKind) {
         if (!precisionOf(parameterKind).isFloat && !parameter.codes.empty())
-            return statisticsOfCodes(parameter.codes, parameterKind == TensorKind::Weights ? weightFormat() : biasFormat(),
-                                     parameter.lastEvents);
+            return statisticsOfCodes(parameter.codes, parameter.codeFormat, parameter.lastEvents);
         return statisticsOfValues(parameter.master, {});
     };
     switch (kind) {
@@ -277,16 +284,12 @@ TensorStatistics WeightedLayer::parameterStatistics(TensorKind kind) const
         return ofParameter(weight_, TensorKind::Weights);
     case TensorKind::Biases:
         return spec_.bias ? ofParameter(bias_, TensorKind::Biases) : TensorStatistics{};
-    case TensorKind::WeightGradients: {
-        const TensorPrecision& precision = precisionOf(TensorKind::WeightGradients);
-        if (!precision.isFloat && !weight_.gradientCodes.empty())
-            return statisticsOfCodes(weight_.gradientCodes,
-                                     {precision.spec.format.wordBits, fractionalLengths_[size_t(kind)]},
-                                     weight_.lastGradientEvents);
+    case TensorKind::WeightGradients:
+        if (!weight_.gradientCodes.empty())
+            return statisticsOfCodes(weight_.gradientCodes, weight_.gradientFormat, weight_.lastGradientEvents);
         if (!weight_.gradientValues.empty())
             return statisticsOfValues(weight_.gradientValues, {});
         return {};
-    }
     default:
         return {};
     }

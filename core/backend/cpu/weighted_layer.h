@@ -11,9 +11,11 @@ namespace fxlab {
 struct Parameter {
     std::vector<float> master;      // float master copy, unused with fixed-point master weights
     std::vector<int32_t> codes;     // this pass's codes, or the master codes themselves
+    FixedFormat codeFormat;         // the format `codes` are in
     std::vector<float> values;      // this pass's values as floats, for float arithmetic
     std::vector<float> velocity;
     std::vector<int32_t> gradientCodes;   // the latest weight gradient when fixed
+    FixedFormat gradientFormat;           // the format `gradientCodes` are in
     std::vector<float> gradientValues;    // the latest weight gradient as floats
     QuantEvents lastEvents;
     QuantEvents lastGradientEvents;
