@@ -174,13 +174,15 @@ void CliTest::trainWritesFiles()
     QCOMPARE(metrics, readAll(two + "/metrics.csv"));
     const QList<QByteArray> lines = metrics.trimmed().split('\n');
     QCOMPARE(lines.size(), 6);  // header and steps 5, 10, 15, 20, 25
-    QVERIFY(lines[0].startsWith("step,epoch,train_loss,train_accuracy,test_loss,test_accuracy,input.saturated"));
+    QVERIFY(lines[0].startsWith("step,epoch,train_loss,train_accuracy,test_loss,test_accuracy,test_samples,input.saturated"));
     QVERIFY(lines[0].contains("conv1.weights.saturated,conv1.weights.underflow"));
     QVERIFY(lines[0].contains("dense2.weight-gradients.underflow"));
     QVERIFY(lines[5].startsWith("25,"));
     QCOMPARE(lines[1].split(',').size(), lines[0].split(',').size());
     QVERIFY2(lines[1].split(',')[5].isEmpty(), "step 5 is not evaluated");
     QVERIFY2(!lines[5].split(',')[5].isEmpty(), "the last step is evaluated");
+    QCOMPARE(lines[5].split(',')[6], QByteArray("10000"));
+    QVERIFY(!lines[0].contains("conv1.activation-gradients"));
     QVERIFY(!QFile::exists(one + "/metrics.csv.partial"));
 
     const QJsonObject summary = QJsonDocument::fromJson(readAll(one + "/summary.json")).object();

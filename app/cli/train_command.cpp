@@ -35,7 +35,8 @@ Trains a network and writes OUT/metrics.csv, OUT/summary.json and OUT/experiment
   --device N             Vulkan device index from 'fxlab-cli devices'
   --threads N            CPU threads (default: all); results do not depend on it
   --log-every N          steps per metrics row (default 10)
-  --evaluate-every N     steps between test evaluations (default: each epoch and the end)
+  --evaluate-every N     also evaluate every N steps (the end of each epoch and of the run always are)
+  --evaluation-samples N test samples those extra evaluations use (default: all)
   --fixed-master-weights keep weights as fixed-point codes updated with stochastic rounding
   --out DIR              where the files go (default fxlab-runs/NAME-seedS)
   --quiet                no progress lines
@@ -68,6 +69,8 @@ Experiment experimentFrom(const Arguments& arguments)
     training.batchSize = int(arguments.integer("batch", training.batchSize, 1, 65536));
     training.logEvery = int(arguments.integer("log-every", training.logEvery, 1, 1'000'000'000));
     training.evaluateEvery = int(arguments.integer("evaluate-every", training.evaluateEvery, 0, 1'000'000'000));
+    training.evaluationSamples =
+        int(arguments.integer("evaluation-samples", training.evaluationSamples, 0, 1'000'000'000));
     const double rate = arguments.number("learning-rate", training.learningRate);
     if (!(rate > 0 && rate <= 1000))
         throw UsageError("--learning-rate must be above 0 and at most 1000");
@@ -129,7 +132,7 @@ int runTrain(const std::vector<std::string>& argumentList)
 {
     const Arguments arguments("train", argumentList,
                               {"preset", "experiment", "steps", "epochs", "batch", "learning-rate", "seed", "data",
-                               "backend", "device", "threads", "log-every", "evaluate-every", "out"},
+                               "backend", "device", "threads", "log-every", "evaluate-every", "evaluation-samples", "out"},
                               {"fixed-master-weights", "quiet", "help"});
     if (arguments.has("help")) {
         std::cout << kTrainHelp;

@@ -203,7 +203,7 @@ void HistogramView::redraw()
         const LayerSpec& layer = snapshot_->experiment.network.layers[size_t(layer_)];
         const QString what = QString::fromStdString(layer.name) + " " + kindName;
         const Statistics& statistics = snapshot_->statistics;
-        if (!hasTensor(layer, kind_)) {
+        if (!hasTensor(snapshot_->experiment.network, size_t(layer_), kind_)) {
             showMessage(what, QString::fromStdString(layer.name) + " has no " + kindName
                                   + ": select another layer or tensor.");
         } else if (size_t(layer_) >= statistics.layers.size() || !statistics.layers[size_t(layer_)][size_t(kind_)].present) {

@@ -76,7 +76,7 @@ QString LayerTableModel::tensorName(int layer, TensorKind kind) const
 
 QString LayerTableModel::cellText(int layer, TensorKind kind) const
 {
-    if (!hasTensor(network_.layers[size_t(layer)], kind))
+    if (!hasTensor(network_, size_t(layer), kind))
         return QString::fromUtf8("\u2013");
     const TensorPrecision& precision = plan_.at(size_t(layer), kind);
     if (precision.isFloat)
@@ -95,7 +95,7 @@ QString LayerTableModel::cellText(int layer, TensorKind kind) const
 QString LayerTableModel::cellToolTip(int layer, TensorKind kind) const
 {
     const LayerSpec& spec = network_.layers[size_t(layer)];
-    if (!hasTensor(spec, kind))
+    if (!hasTensor(network_, size_t(layer), kind))
         return QString::fromStdString(spec.name) + " has no " + kindLabel(kind) + ".";
     const TensorPrecision& precision = plan_.at(size_t(layer), kind);
     QString text = tensorName(layer, kind) + ": " + QString::fromStdString(precision.describe());
@@ -133,7 +133,7 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const
         return {};
     }
 
-    const bool present = hasTensor(spec, *kind);
+    const bool present = hasTensor(network_, size_t(layer), *kind);
     const TensorPrecision& precision = plan_.at(size_t(layer), *kind);
     switch (role) {
     case Qt::DisplayRole:
@@ -191,8 +191,7 @@ Qt::ItemFlags LayerTableModel::flags(const QModelIndex& index) const
         return flags;
     // NOTE: float tensors are read-only, because turning one into fixed point needs a policy and
     // format chosen by hand; edit the experiment file for that.
-    const LayerSpec& spec = network_.layers[size_t(index.row())];
-    if (hasTensor(spec, *kind) && !plan_.at(size_t(index.row()), *kind).isFloat)
+    if (hasTensor(network_, size_t(index.row()), *kind) && !plan_.at(size_t(index.row()), *kind).isFloat)
         flags |= Qt::ItemIsEditable;
     return flags;
 }
@@ -211,7 +210,7 @@ bool LayerTableModel::setData(const QModelIndex& index, const QVariant& value, i
     const int layer = index.row();
     const LayerSpec& spec = network_.layers[size_t(layer)];
     const QString name = tensorName(layer, *kind);
-    if (!hasTensor(spec, *kind))
+    if (!hasTensor(network_, size_t(layer), *kind))
         return reject(QString::fromStdString(spec.name) + " has no " + kindLabel(*kind) + " to edit.");
 
     const TensorPrecision& current = plan_.at(size_t(layer), *kind);

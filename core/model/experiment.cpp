@@ -249,7 +249,8 @@ QJsonObject toJson(const Experiment& experiment)
                                  {"steps", training.steps},
                                  {"fixed_point_master_weights", training.fixedPointMasterWeights},
                                  {"log_every", training.logEvery},
-                                 {"evaluate_every", training.evaluateEvery}}},
+                                 {"evaluate_every", training.evaluateEvery},
+                                 {"evaluation_samples", training.evaluationSamples}}},
         {"data", QJsonObject{{"directory", QString::fromStdString(experiment.data.directory)}}},
     };
 }
@@ -314,6 +315,8 @@ Experiment experimentFromJson(const QJsonObject& object, const QString& source)
             training.boolean("fixed_point_master_weights", settings.fixedPointMasterWeights);
         settings.logEvery = training.integer("log_every", settings.logEvery, 1, 1'000'000);
         settings.evaluateEvery = training.integer("evaluate_every", settings.evaluateEvery, 0, 1'000'000'000);
+        settings.evaluationSamples =
+            training.integer("evaluation_samples", settings.evaluationSamples, 0, 1'000'000'000);
         if (settings.steps == 0 && settings.epochs == 0)
             training.fail("steps", "and epochs are both 0: set one of them above 0");
     }

@@ -25,7 +25,10 @@ struct TrainingSettings {
     // master copies that are quantized for every step.
     bool fixedPointMasterWeights = false;
     int logEvery = 10;       // steps per metrics row
-    int evaluateEvery = 0;   // steps between test evaluations; 0: at the end of each epoch and of the run
+    int evaluateEvery = 0;   // steps between extra test evaluations; the end of each epoch and of the run always evaluate
+    // Test samples used by the extra evaluations, from the start of the test set; 0 uses them all.
+    // The evaluations at the end of an epoch and of the run always use the whole test set.
+    int evaluationSamples = 0;
 
     bool operator==(const TrainingSettings&) const = default;
 };

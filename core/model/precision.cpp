@@ -64,6 +64,13 @@ bool hasTensor(const LayerSpec& layer, TensorKind kind)
     return false;
 }
 
+bool hasTensor(const NetworkSpec& network, size_t index, TensorKind kind)
+{
+    if (index == 0 && kind == TensorKind::ActivationGradients)
+        return false;
+    return hasTensor(network.layers.at(index), kind);
+}
+
 std::string_view toString(FractionalLengthPolicy policy)
 {
     return kPolicyNames[size_t(policy)].second;

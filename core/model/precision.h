@@ -27,6 +27,9 @@ std::optional<TensorKind> parseTensorKind(std::string_view name);
 
 // Whether a layer of this type has a tensor of this kind at all.
 bool hasTensor(const LayerSpec& layer, TensorKind kind);
+// The same for the layer at `index` of `network`: the first layer also has no activation
+// gradients, because nothing below it takes an error.
+bool hasTensor(const NetworkSpec& network, size_t index, TensorKind kind);
 
 // How a fixed-point tensor's fractional length is chosen.
 enum class FractionalLengthPolicy {

@@ -1,5 +1,7 @@
 #include "train/metrics.h"
 
+#include "train/snapshot.h"
+
 namespace fxlab {
 
 void RunHistory::append(MetricsRow row)
@@ -7,6 +9,20 @@ void RunHistory::append(MetricsRow row)
     rows_.push_back(std::move(row));
     if (rows_.size() > capacity_)
         thin();
+}
+
+void Timeline::append(std::shared_ptr<const TimelinePoint> point)
+{
+    points_.push_back(std::move(point));
+    if (points_.size() <= capacity_)
+        return;
+    const size_t olderHalf = points_.size() / 2;
+    std::vector<std::shared_ptr<const TimelinePoint>> kept;
+    kept.reserve(points_.size());
+    for (size_t i = 0; i < points_.size(); ++i)
+        if (i >= olderHalf || i % 2 == 0)
+            kept.push_back(std::move(points_[i]));
+    points_ = std::move(kept);
 }
 
 void RunHistory::thin()

@@ -4,10 +4,13 @@
 #include "backend/backend.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
 namespace fxlab {
+
+struct TimelinePoint;
 
 // The training metrics since the previous row: mean loss and accuracy of those steps and the sum
 // of their quantization events.
@@ -18,6 +21,7 @@ struct MetricsRow {
     double trainAccuracy = 0;
     std::optional<double> testLoss;
     std::optional<double> testAccuracy;
+    int testSamples = 0;  // samples behind testLoss and testAccuracy
     QuantEvents inputEvents;
     std::vector<LayerEvents> events;
 };
@@ -38,6 +42,20 @@ private:
 
     size_t capacity_;
     std::vector<MetricsRow> rows_;
+};
+
+// Points of a run's timeline with bounded memory, thinned the same way as RunHistory.
+class Timeline {
+public:
+    explicit Timeline(size_t capacity = 200) : capacity_(capacity) {}
+
+    void append(std::shared_ptr<const TimelinePoint> point);
+    const std::vector<std::shared_ptr<const TimelinePoint>>& points() const { return points_; }
+    void clear() { points_.clear(); }
+
+private:
+    size_t capacity_;
+    std::vector<std::shared_ptr<const TimelinePoint>> points_;
 };
 
 } // namespace fxlab

@@ -63,11 +63,12 @@ void MetricsCsvWriter::finish()
 
 std::string MetricsCsvWriter::header(const NetworkSpec& network)
 {
-    std::string line = "step,epoch,train_loss,train_accuracy,test_loss,test_accuracy,input.saturated,input.underflow";
-    for (const LayerSpec& layer : network.layers)
+    std::string line =
+        "step,epoch,train_loss,train_accuracy,test_loss,test_accuracy,test_samples,input.saturated,input.underflow";
+    for (size_t i = 0; i < network.layers.size(); ++i)
         for (TensorKind kind : kAllTensorKinds)
-            if (hasTensor(layer, kind)) {
-                const std::string prefix = layer.name + "." + std::string(toString(kind));
+            if (hasTensor(network, i, kind)) {
+                const std::string prefix = network.layers[i].name + "." + std::string(toString(kind));
                 line += "," + prefix + ".saturated," + prefix + ".underflow";
             }
     return line;
@@ -77,11 +78,12 @@ std::string MetricsCsvWriter::format(const MetricsRow& row, const NetworkSpec& n
 {
     std::string line = std::to_string(row.step) + "," + fixed(row.epoch, 4) + "," + fixed(row.trainLoss, 6) + ","
         + fixed(row.trainAccuracy, 6) + "," + (row.testLoss ? fixed(*row.testLoss, 6) : "") + ","
-        + (row.testAccuracy ? fixed(*row.testAccuracy, 6) : "") + "," + std::to_string(row.inputEvents.saturated)
+        + (row.testAccuracy ? fixed(*row.testAccuracy, 6) : "") + ","
+        + (row.testAccuracy ? std::to_string(row.testSamples) : "") + "," + std::to_string(row.inputEvents.saturated)
         + "," + std::to_string(row.inputEvents.underflowed);
     for (size_t i = 0; i < network.layers.size(); ++i)
         for (TensorKind kind : kAllTensorKinds)
-            if (hasTensor(network.layers[i], kind)) {
+            if (hasTensor(network, i, kind)) {
                 const QuantEvents events = i < row.events.size() ? row.events[i][size_t(kind)] : QuantEvents{};
                 line += "," + std::to_string(events.saturated) + "," + std::to_string(events.underflowed);
             }

@@ -104,12 +104,15 @@ void Trainer::setPrecision(const PrecisionPlan& plan)
     experiment_.precision = plan;
 }
 
-bool Trainer::evaluationDue(uint32_t completedSteps) const
+int Trainer::evaluationDue(uint32_t completedSteps) const
 {
     if (completedSteps == totalSteps_ || completedSteps % stepsPerEpoch_ == 0)
-        return true;
+        return -1;
     const int every = experiment_.training.evaluateEvery;
-    return every > 0 && completedSteps % uint32_t(every) == 0;
+    if (every <= 0 || completedSteps % uint32_t(every) != 0)
+        return 0;
+    const int samples = experiment_.training.evaluationSamples;
+    return samples > 0 && samples < data_->test.count() ? samples : -1;
 }
 
 void Trainer::checkFinite(const StepResult& result) const
@@ -164,8 +167,8 @@ std::optional<MetricsRow> Trainer::step()
     addEvents(pending_.events, result.events);
     addEvents(totalEvents_, result.events);
 
-    const bool evaluate = evaluationDue(step_);
-    if (!evaluate && step_ % uint32_t(experiment_.training.logEvery) != 0)
+    const int evaluate = evaluationDue(step_);
+    if (evaluate == 0 && step_ % uint32_t(experiment_.training.logEvery) != 0)
         return std::nullopt;
 
     MetricsRow row = std::move(pending_);
@@ -175,10 +178,11 @@ std::optional<MetricsRow> Trainer::step()
     row.trainAccuracy = double(pendingCorrect_) / pendingSamples_;
     row.events.resize(experiment_.network.layers.size());
     lastTrainLoss_ = row.trainLoss;
-    if (evaluate) {
-        const Evaluation evaluation = evaluateTest();
+    if (evaluate != 0) {
+        const Evaluation evaluation = evaluateTest(evaluate > 0 ? evaluate : 0);
         row.testLoss = evaluation.loss;
         row.testAccuracy = evaluation.accuracy;
+        row.testSamples = int(evaluation.predictions.size());
     }
     pending_ = {};
     pendingSteps_ = pendingSamples_ = pendingCorrect_ = 0;
@@ -187,30 +191,33 @@ std::optional<MetricsRow> Trainer::step()
     return row;
 }
 
-Trainer::Evaluation Trainer::evaluateTest()
+Trainer::Evaluation Trainer::evaluateTest(int samples)
 {
     const Dataset& test = data_->test;
+    const int count = samples > 0 ? std::min(samples, test.count()) : test.count();
     constexpr int kChunk = 500;
     const size_t sampleSize = test.shape.size();
     std::vector<float> images(size_t(kChunk) * sampleSize);
 
     Evaluation evaluation;
+    evaluation.step = step_;
     double lossSum = 0;
     int correct = 0;
-    for (int first = 0; first < test.count(); first += kChunk) {
-        const int count = std::min(kChunk, test.count() - first);
-        for (int i = 0; i < count; ++i)
+    for (int first = 0; first < count; first += kChunk) {
+        const int chunk = std::min(kChunk, count - first);
+        for (int i = 0; i < chunk; ++i)
             test.copyNormalized(first + i, images.data() + size_t(i) * sampleSize);
-        const BatchView batch{images.data(), test.labels.data() + first, count, uint32_t(first)};
+        const BatchView batch{images.data(), test.labels.data() + first, chunk, uint32_t(first)};
         const EvaluationResult result = backend_->evaluate(batch, step_);
         lossSum += result.lossSum;
         correct += result.correct;
         evaluation.predictions.insert(evaluation.predictions.end(), result.predictions.begin(),
                                       result.predictions.end());
     }
-    evaluation.loss = lossSum / std::max(1, test.count());
-    evaluation.accuracy = double(correct) / std::max(1, test.count());
+    evaluation.loss = lossSum / std::max(1, count);
+    evaluation.accuracy = double(correct) / std::max(1, count);
     lastTestAccuracy_ = evaluation.accuracy;
+    lastEvaluation_ = evaluation;
     return evaluation;
 }
 

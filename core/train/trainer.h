@@ -32,11 +32,14 @@ public:
     std::optional<MetricsRow> step();
     // Loss and accuracy on the whole test set with the current parameters.
     struct Evaluation {
+        uint32_t step = 0;
         double loss = 0;
         double accuracy = 0;
-        std::vector<uint8_t> predictions;
+        std::vector<uint8_t> predictions;  // of the first `predictions.size()` test samples
     };
-    Evaluation evaluateTest();
+    // `samples` 0 evaluates the whole test set, otherwise its first `samples` samples.
+    Evaluation evaluateTest(int samples = 0);
+    const std::optional<Evaluation>& lastEvaluation() const { return lastEvaluation_; }
 
     // Switches precision; tensors whose settings changed choose their fractional length at the next step.
     void setPrecision(const PrecisionPlan& plan);
@@ -61,7 +64,8 @@ public:
 private:
     void fillBatch(uint32_t step);
     FormatUpdates formatUpdatesFor(uint32_t step);
-    bool evaluationDue(uint32_t completedSteps) const;
+    // 0: no evaluation; -1: the whole test set; otherwise that many samples.
+    int evaluationDue(uint32_t completedSteps) const;
     void checkFinite(const StepResult& result) const;
 
     Experiment experiment_;
@@ -88,6 +92,7 @@ private:
     std::chrono::steady_clock::duration trainingTime_{};
     uint64_t samplesTrained_ = 0;
     std::optional<double> lastTestAccuracy_;
+    std::optional<Evaluation> lastEvaluation_;
     std::optional<double> lastTrainLoss_;
 };
 

@@ -48,6 +48,9 @@ void TrainingWorker::setExperiment(const Experiment& experiment, const BackendCh
     experiment_ = experiment;
     backendChoice_ = backend;
     trainer_.reset();
+    twin_.reset();
+    timeline_.clear();
+    evaluation_.reset();
     precisionChanges_.clear();
     state_ = RunState::Idle;
     message_.clear();
@@ -59,6 +62,8 @@ void TrainingWorker::setData(std::shared_ptr<const DatasetPair> data)
     data_ = std::move(data);
     dataDirectory_.clear();
     trainer_.reset();
+    twin_.reset();
+    sampleImages_.reset();
 }
 
 void TrainingWorker::setStopAfter(uint32_t steps)
@@ -81,6 +86,16 @@ bool TrainingWorker::ensureTrainer()
         CreatedBackend created = createBackend(backendChoice_);
         trainer_ = std::make_unique<Trainer>(experiment_, data_, std::move(created.backend));
         message_ = created.explanation;
+        if (!sampleImages_) {
+            auto images = std::make_shared<std::vector<SampleImage>>();
+            const Dataset& test = data_->test;
+            for (int i = 0; i < std::min(kSampleImages, test.count()); ++i) {
+                const size_t size = test.shape.size();
+                const auto first = test.pixels.begin() + std::ptrdiff_t(size_t(i) * size);
+                images->push_back({test.shape, std::vector<uint8_t>(first, first + std::ptrdiff_t(size)), test.labels[size_t(i)]});
+            }
+            sampleImages_ = std::move(images);
+        }
         return true;
     } catch (const Error& error) {
         fail(error.what());
@@ -127,7 +142,7 @@ void TrainingWorker::stepOnce()
     if (state_ == RunState::Running || state_ == RunState::Failed || !ensureTrainer() || trainer_->finished())
         return;
     try {
-        trainer_->step();
+        stepBoth();
         state_ = trainer_->finished() ? RunState::Finished : RunState::Paused;
         message_ = "stepped to " + std::to_string(trainer_->stepsDone());
     } catch (const Error& error) {
@@ -140,6 +155,9 @@ void TrainingWorker::stepOnce()
 void TrainingWorker::reset()
 {
     trainer_.reset();
+    twin_.reset();
+    timeline_.clear();
+    evaluation_.reset();
     precisionChanges_.clear();
     state_ = RunState::Idle;
     message_ = "reset";
@@ -175,7 +193,7 @@ void TrainingWorker::tick()
     elapsed.start();
     try {
         do {
-            trainer_->step();
+            stepBoth();
             if (trainer_->finished()) {
                 state_ = RunState::Finished;
                 message_ = "finished after " + std::to_string(trainer_->stepsDone()) + " steps";
@@ -196,6 +214,71 @@ void TrainingWorker::tick()
     publishIfDue();
     tickScheduled_ = true;
     QTimer::singleShot(0, this, &TrainingWorker::tick);
+}
+
+void TrainingWorker::setFloatTwin(bool enabled)
+{
+    floatTwin_ = enabled;
+    publish();
+}
+
+void TrainingWorker::stepTwin()
+{
+    if (!twin_) {
+        Experiment floatExperiment = experiment_;
+        floatExperiment.name = experiment_.name + " (float twin)";
+        floatExperiment.precision = floatPlan(experiment_.network);
+        twin_ = std::make_unique<Trainer>(floatExperiment, data_, createBackend(backendChoice_).backend);
+    }
+    // The twin's own failure (a NaN in float) stops only the twin.
+    try {
+        for (int i = 0; i < 2 && twin_->stepsDone() < trainer_->stepsDone() && !twin_->finished(); ++i)
+            twin_->step();
+    } catch (const TrainingError& error) {
+        qCWarning(logTrain).noquote() << "float twin stopped:" << error.what();
+        floatTwin_ = false;
+    }
+}
+
+void TrainingWorker::stepBoth()
+{
+    const std::optional<MetricsRow> row = trainer_->step();
+    if (floatTwin_)
+        stepTwin();
+    recordAfterStep(row.has_value());
+}
+
+void TrainingWorker::recordAfterStep(bool rowLogged)
+{
+    if (rowLogged) {
+        auto point = std::make_shared<TimelinePoint>();
+        point->step = trainer_->stepsDone();
+        point->statistics = trainer_->backend().statistics();
+        for (const LayerState& layer : trainer_->backend().state().layers)
+            point->fractionalLengths.insert(point->fractionalLengths.end(), layer.fractionalLengths.begin(),
+                                            layer.fractionalLengths.end());
+        timeline_.append(std::move(point));
+    }
+
+    const auto& evaluation = trainer_->lastEvaluation();
+    if (!evaluation || evaluation->step != trainer_->stepsDone())
+        return;
+    const Dataset& test = data_->test;
+    auto details = std::make_shared<EvaluationDetails>();
+    details->step = evaluation->step;
+    details->samples = int(evaluation->predictions.size());
+    details->classNames = test.classNames;
+    details->confusion.assign(size_t(test.classes) * size_t(test.classes), 0);
+    for (size_t i = 0; i < evaluation->predictions.size(); ++i)
+        ++details->confusion[size_t(test.labels[i]) * size_t(test.classes) + evaluation->predictions[i]];
+    const size_t shown = std::min(evaluation->predictions.size(), size_t(kSampleImages));
+    details->predictions.assign(evaluation->predictions.begin(), evaluation->predictions.begin() + std::ptrdiff_t(shown));
+    if (twin_ && twin_->lastEvaluation() && twin_->lastEvaluation()->step == evaluation->step) {
+        const auto& twinPredictions = twin_->lastEvaluation()->predictions;
+        details->floatPredictions.assign(twinPredictions.begin(),
+                                         twinPredictions.begin() + std::ptrdiff_t(std::min(shown, twinPredictions.size())));
+    }
+    evaluation_ = std::move(details);
 }
 
 void TrainingWorker::publishIfDue()
@@ -228,6 +311,12 @@ void TrainingWorker::publish()
             snapshot->fractionalLengths.insert(snapshot->fractionalLengths.end(), layer.fractionalLengths.begin(),
                                                layer.fractionalLengths.end());
     }
+    snapshot->timeline = timeline_.points();
+    snapshot->floatTwin = floatTwin_;
+    if (twin_)
+        snapshot->floatRows = twin_->history().rows();
+    snapshot->evaluation = evaluation_;
+    snapshot->sampleImages = sampleImages_;
     sincePublished_.restart();
     emit snapshotReady(std::move(snapshot));
 }

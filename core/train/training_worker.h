@@ -40,8 +40,14 @@ public:
     void setPrecision(const PrecisionPlan& plan);
     // Pauses by itself once this many steps are done (0: run to the end).
     void setStopAfter(uint32_t steps);
+    // Trains the same network and seed in float beside the run, for comparison. Turned on in the
+    // middle of a run, the twin catches up by taking two steps for each step of the run.
+    void setFloatTwin(bool enabled);
     // Emits a snapshot now.
     void publish();
+
+    // How many test images the snapshots carry for the sample view.
+    static constexpr int kSampleImages = 32;
 
 signals:
     void snapshotReady(fxlab::SnapshotPointer snapshot);
@@ -49,6 +55,10 @@ signals:
 private:
     void tick();
     bool ensureTrainer();
+    // Runs one step of the run and, when enabled, of the float twin; records what the window needs.
+    void stepBoth();
+    void recordAfterStep(bool rowLogged);
+    void stepTwin();
     void fail(const std::string& message);
     void publishIfDue();
 
@@ -61,6 +71,11 @@ private:
     std::string message_;
     uint32_t stopAfter_ = 0;
     std::vector<uint32_t> precisionChanges_;
+    std::unique_ptr<Trainer> twin_;
+    bool floatTwin_ = false;
+    Timeline timeline_;
+    std::shared_ptr<const EvaluationDetails> evaluation_;
+    std::shared_ptr<const std::vector<SampleImage>> sampleImages_;
     bool tickScheduled_ = false;
     QElapsedTimer sincePublished_;
 };
