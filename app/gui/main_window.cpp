@@ -12,6 +12,9 @@
 #include <QAction>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDockWidget>
+#include <QMenu>
+#include <QMenuBar>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -51,15 +54,11 @@ QAction* makeAction(QWidget* owner, const QString& text, const QString& objectNa
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
-    worker_ = new TrainingWorker;
-    worker_->moveToThread(&workerThread_);
-    connect(&workerThread_, &QThread::finished, worker_, &QObject::deleteLater);
-    connect(worker_, &TrainingWorker::snapshotReady, this, &MainWindow::showSnapshot);
-    workerThread_.setObjectName("fxlab training");
-    workerThread_.start();
-    qCInfo(logGui) << "training thread started";
+    runs_ = new RunManager(this);
+    connect(runs_, &RunManager::currentSnapshotChanged, this, &MainWindow::showSnapshot);
 
     createActions();
+    createMenus();
     createToolBar();
     createLayout();
     updateActions(RunState::Idle);
@@ -85,6 +84,12 @@ void MainWindow::createActions()
     connect(pauseAction_, &QAction::triggered, this, &MainWindow::pause);
     connect(stepAction_, &QAction::triggered, this, &MainWindow::stepOnce);
     connect(resetAction_, &QAction::triggered, this, &MainWindow::reset);
+}
+
+void MainWindow::createMenus()
+{
+    viewMenu_ = menuBar()->addMenu("&View");
+    viewMenu_->setObjectName("viewMenu");
 }
 
 void MainWindow::createToolBar()
@@ -136,7 +141,8 @@ void MainWindow::createLayout()
     connect(tableModel_, &QAbstractItemModel::modelReset, this, &MainWindow::selectFirstWeightedLayer);
     connect(tableModel_, &LayerTableModel::precisionEdited, this, [this](const PrecisionPlan& plan) {
         qCInfo(logGui) << "sending an edited precision plan to the worker";
-        sendToWorker([plan](TrainingWorker& worker) { worker.setPrecision(plan); });
+        if (RunController* run = runs_->currentRun())
+            run->setPrecision(plan);
     });
     connect(tableModel_, &LayerTableModel::editRejected, this, [this](const QString& reason) {
         qCInfo(logGui).noquote() << "edit rejected:" << reason;
@@ -149,29 +155,33 @@ void MainWindow::createLayout()
         "the manual policy, the fractional length; select a cell to see its histogram.");
     tableLegend->setWordWrap(true);
 
-    // Top: what the run does, live. Bottom: the precision settings, full width because five
-    // formats a row need the room.
-    auto* top = new QSplitter(Qt::Horizontal);
-    top->addWidget(group("Loss and accuracy", plots_));
-    top->addWidget(group("Tensor histogram (latest step)", histogram_));
-    top->addWidget(group("Saturation and underflow since step 0", counters_));
-    top->setSizes({570, 500, 330});
-    auto* central = new QSplitter(Qt::Vertical);
-    central->addWidget(top);
-    central->addWidget(group("Precision per layer", table_, tableLegend));
-    central->setSizes({575, 325});
-    setCentralWidget(central);
+    // The curves are the centre; every other view is a dock that users can move, stack, close and
+    // reopen from the View menu. The precision table sits full width below, because five formats
+    // a row need the room.
+    setCentralWidget(group("Loss and accuracy", plots_));
+    setDockNestingEnabled(true);
+    addDock("histogramDock", "Tensor histogram (latest step)", histogram_, Qt::RightDockWidgetArea);
+    addDock("countersDock", "Saturation and underflow since step 0", counters_, Qt::RightDockWidgetArea);
+    addDock("precisionDock", "Precision per layer", group(QString(), table_, tableLegend), Qt::BottomDockWidgetArea);
+    resizeDocks({findChild<QDockWidget*>("histogramDock")}, {500}, Qt::Horizontal);
+    resizeDocks({findChild<QDockWidget*>("precisionDock")}, {330}, Qt::Vertical);
 
     statusBar_ = new RunStatusBar(this);
     setStatusBar(statusBar_);
 }
 
-void MainWindow::sendToWorker(std::function<void(TrainingWorker&)> command)
+QDockWidget* MainWindow::addDock(const QString& objectName, const QString& title, QWidget* content,
+                                 Qt::DockWidgetArea area)
 {
-    if (!worker_)
-        return;
-    QMetaObject::invokeMethod(
-        worker_, [worker = worker_, command = std::move(command)] { command(*worker); }, Qt::QueuedConnection);
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName);
+    dock->setWidget(content);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
+                      | QDockWidget::DockWidgetClosable);
+    addDockWidget(area, dock);
+    if (viewMenu_)
+        viewMenu_->addAction(dock->toggleViewAction());
+    return dock;
 }
 
 void MainWindow::loadExperiment(const Experiment& experiment, const BackendChoice& backend)
@@ -180,39 +190,48 @@ void MainWindow::loadExperiment(const Experiment& experiment, const BackendChoic
     backend_ = backend;
     qCInfo(logGui).noquote() << "loading experiment" << QString::fromStdString(experiment.name) << "with backend"
                              << QString::fromStdString(backend.name);
-    sendToWorker([experiment, backend](TrainingWorker& worker) { worker.setExperiment(experiment, backend); });
+    if (RunController* run = runs_->currentRun())
+        run->loadExperiment(experiment, backend);
+    else
+        runs_->addRun("run 1", experiment, backend);
     setWindowTitle("fxlab \u2013 " + QString::fromStdString(experiment.name));
     fillPresetChoice();
 }
 
 void MainWindow::setTrainingData(std::shared_ptr<const DatasetPair> data)
 {
-    sendToWorker([data = std::move(data)](TrainingWorker& worker) { worker.setData(data); });
+    if (RunController* run = runs_->currentRun())
+        run->setTrainingData(std::move(data));
 }
 
 void MainWindow::setStopAfter(uint32_t steps)
 {
-    sendToWorker([steps](TrainingWorker& worker) { worker.setStopAfter(steps); });
+    if (RunController* run = runs_->currentRun())
+        run->setStopAfter(steps);
 }
 
 void MainWindow::start()
 {
-    sendToWorker([](TrainingWorker& worker) { worker.start(); });
+    if (RunController* run = runs_->currentRun())
+        run->start();
 }
 
 void MainWindow::pause()
 {
-    sendToWorker([](TrainingWorker& worker) { worker.pause(); });
+    if (RunController* run = runs_->currentRun())
+        run->pause();
 }
 
 void MainWindow::stepOnce()
 {
-    sendToWorker([](TrainingWorker& worker) { worker.stepOnce(); });
+    if (RunController* run = runs_->currentRun())
+        run->stepOnce();
 }
 
 void MainWindow::reset()
 {
-    sendToWorker([](TrainingWorker& worker) { worker.reset(); });
+    if (RunController* run = runs_->currentRun())
+        run->reset();
 }
 
 void MainWindow::fillPresetChoice()
@@ -314,13 +333,7 @@ void MainWindow::replotNow()
 
 void MainWindow::shutDownWorker()
 {
-    if (!workerThread_.isRunning())
-        return;
-    pause();
-    workerThread_.quit();
-    workerThread_.wait();
-    worker_ = nullptr;
-    qCInfo(logGui) << "training thread stopped";
+    runs_->shutDownAll();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -1,13 +1,14 @@
 // The fxlab window: training controls, loss and accuracy curves, the histogram of a selected
-// tensor, the precision table and the saturation counters. Training runs in a TrainingWorker on
-// a thread the window owns. The window only sends it commands and draws the snapshots it returns.
+// tensor, the precision table and the saturation counters. Each run trains in a TrainingWorker on
+// a thread of its own (RunManager); the window only sends commands to the current run and draws
+// the snapshots it returns.
 #pragma once
 
 #include "backend/backend_factory.h"
+#include "run_manager.h"
 #include "train/training_worker.h"
 
 #include <QMainWindow>
-#include <QThread>
 
 #include <cstdint>
 #include <functional>
@@ -15,6 +16,8 @@
 
 class QAction;
 class QComboBox;
+class QDockWidget;
+class QMenu;
 class QModelIndex;
 class QTableView;
 
@@ -54,7 +57,12 @@ public:
     // Pauses the worker, stops its thread and waits for it; the window sends nothing afterwards.
     void shutDownWorker();
 
+    // Adds `content` as a dock titled `title` with a toggle in the View menu. Views call it from
+    // createLayout(); `objectName` keeps the dock's place when the layout is saved.
+    QDockWidget* addDock(const QString& objectName, const QString& title, QWidget* content, Qt::DockWidgetArea area);
+
     SnapshotPointer latestSnapshot() const { return latest_; }
+    RunManager* runManager() const { return runs_; }
     LayerTableModel* layerTableModel() const { return tableModel_; }
     QTableView* layerTable() const { return table_; }
     TrainingPlots* trainingPlots() const { return plots_; }
@@ -70,9 +78,9 @@ protected:
 
 private:
     void createActions();
+    void createMenus();
     void createToolBar();
     void createLayout();
-    void sendToWorker(std::function<void(TrainingWorker&)> command);
     void showSnapshot(const SnapshotPointer& snapshot);
     void updateActions(RunState state);
     void reportFailure(const Snapshot& snapshot);
@@ -81,14 +89,14 @@ private:
     void followTableSelection(const QModelIndex& current);
     void selectFirstWeightedLayer();
 
-    QThread workerThread_;
-    TrainingWorker* worker_ = nullptr;  // lives on workerThread_, deleted when it finishes
+    RunManager* runs_ = nullptr;
 
     QAction* startAction_ = nullptr;
     QAction* pauseAction_ = nullptr;
     QAction* stepAction_ = nullptr;
     QAction* resetAction_ = nullptr;
     QComboBox* presetChoice_ = nullptr;
+    QMenu* viewMenu_ = nullptr;
     TrainingPlots* plots_ = nullptr;
     HistogramView* histogram_ = nullptr;
     LayerTableModel* tableModel_ = nullptr;
