@@ -142,26 +142,48 @@ QuantizedValue requantize(int64_t mantissa, int sourceFractionalLength, FixedPoi
     return QuantizedValue(int(rounded), 0u);
 }
 
+// Splits the finite float32 whose bit pattern is `bits` into the exact value
+// mantissa * 2^-fractionalLength. Returns false for infinities and NaN.
+bool splitFloatBits(uint bits, out int64_t mantissa, out int fractionalLength)
+{
+    const bool negative = (bits >> 31) != 0u;
+    const int biasedExponent = int((bits >> 23) & 0xFFu);
+    const uint fraction = bits & ((1u << 23) - 1u);
+    if (biasedExponent == 0xFF)
+        return false;
+
+    const uint significand = biasedExponent == 0 ? fraction : fraction | (1u << 23);
+    const int exponent = biasedExponent == 0 ? -149 : biasedExponent - 150;
+    mantissa = negative ? -int64_t(significand) : int64_t(significand);
+    fractionalLength = -exponent;
+    return true;
+}
+
+// Whether rounding mantissa * 2^-sourceFractionalLength to `spec` falls between two codes, so
+// that stochastic rounding needs random bits. A value on the grid never moves, so callers may
+// skip drawing bits for it; the result is the same.
+bool needsRandomBits(int64_t mantissa, int sourceFractionalLength, FixedPointSpec spec)
+{
+    const int shift = sourceFractionalLength - spec.fractionalLength;
+    if (mantissa == 0l || shift <= 0)
+        return false;
+    return shift >= 64 || (uint64_t(mantissa) & ((1ul << shift) - 1ul)) != 0ul;
+}
+
 // Quantizes the float32 whose bit pattern is `bits`. Working on the pattern rather than on a
 // float value keeps denormals and NaN payloads intact on devices that flush or canonicalize them.
 // +inf and -inf saturate in every overflow mode, NaN gives code 0 and kNotANumber.
 QuantizedValue quantizeFloatBits(uint bits, FixedPointSpec spec, uint randomBits)
 {
-    const bool negative = (bits >> 31) != 0u;
-    const int biasedExponent = int((bits >> 23) & 0xFFu);
-    const uint fraction = bits & ((1u << 23) - 1u);
-
-    if (biasedExponent == 0xFF) {
-        if (fraction != 0u)
+    int64_t mantissa;
+    int fractionalLength;
+    if (!splitFloatBits(bits, mantissa, fractionalLength)) {
+        if ((bits & ((1u << 23) - 1u)) != 0u)
             return QuantizedValue(0, kNotANumber);
-        return negative ? QuantizedValue(int(lowestCode(spec)), kSaturatedLow)
-                        : QuantizedValue(int(maxCode(spec)), kSaturatedHigh);
+        return (bits >> 31) != 0u ? QuantizedValue(int(lowestCode(spec)), kSaturatedLow)
+                                  : QuantizedValue(int(maxCode(spec)), kSaturatedHigh);
     }
-
-    const uint significand = biasedExponent == 0 ? fraction : fraction | (1u << 23);
-    const int exponent = biasedExponent == 0 ? -149 : biasedExponent - 150;
-    const int64_t mantissa = negative ? -int64_t(significand) : int64_t(significand);
-    return requantize(mantissa, -exponent, spec, randomBits);
+    return requantize(mantissa, fractionalLength, spec, randomBits);
 }
 
 #endif
