@@ -9,10 +9,14 @@
 namespace fxlab {
 
 struct BackendChoice {
-    // "auto": a GPU through Vulkan when one is present, otherwise the CPU backend.
-    // "cpu" or "vulkan": that backend, or an error saying why it is not available.
+    // "auto": a discrete or integrated GPU through Vulkan when one is present, otherwise the CPU
+    // backend; CPU devices such as lavapipe are slower than the CPU backend and not chosen.
+    // "cpu" or "vulkan": that backend, or an error saying why it is not available. "vulkan" runs
+    // on a CPU device when there is nothing else.
     std::string name = "auto";
-    int device = -1;   // Vulkan device index from `fxlab-cli devices`; -1 picks the first GPU
+    // Vulkan device index from `fxlab-cli devices`; -1 chooses. With "auto", an index selects
+    // the Vulkan backend on that device.
+    int device = -1;
     int threads = 0;   // CPU threads; 0 uses every hardware thread
 };
 
@@ -22,7 +26,8 @@ struct CreatedBackend {
     std::string explanation;
 };
 
-// Throws fxlab::Error for an unknown name or an explicitly requested backend that cannot start.
+// Throws fxlab::Error for an unknown name or an explicitly requested backend that cannot start,
+// naming the cause. "auto" falls back to the CPU backend and gives the reason in the explanation.
 CreatedBackend createBackend(const BackendChoice& choice);
 
 std::string backendNames();
