@@ -109,7 +109,15 @@ void VulkanNetwork::reserve(int batch)
         return;
     if (batch <= 0)
         throw Error("a batch needs at least one sample, not " + std::to_string(batch));
+    // The errors of the latest training step outlive an evaluation with a larger batch, because
+    // statistics report them until the next step, as the CPU backend's do.
+    std::vector<DeviceTensor> previousGradients = std::move(gradients_);
+    const int previousCapacity = capacity_;
     allocateTensors(batch);
+    for (size_t i = 0; i < previousGradients.size(); ++i)
+        if (previousGradients[i].words)
+            runtime_.transfer().copy(previousGradients[i].buffer(), gradients_[i].buffer(),
+                                     VkDeviceSize(previousCapacity) * gradients_[i].sampleSize() * sizeof(uint32_t));
     ScratchSizes scratch;
     for (const auto& layer : layers_)
         scratch.include(layer->scratchSizes(batch));

@@ -48,6 +48,25 @@ void VulkanTransfer::upload(std::span<const std::byte> bytes, const VulkanBuffer
     });
 }
 
+void VulkanTransfer::copy(const VulkanBuffer& source, const VulkanBuffer& target, VkDeviceSize bytes)
+{
+    if (bytes == 0)
+        return;
+    submitter_.submitAndWait([&](VkCommandBuffer commands) {
+        // Orders earlier submissions' accesses to both buffers before the copy.
+        recordMemoryBarrier(commands, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                            VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT,
+                            VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT);
+        const VkBufferCopy region{0, 0, bytes};
+        vkCmdCopyBuffer(commands, source.get(), target.get(), 1, &region);
+        // Orders the copy before the shader and transfer accesses of later submissions.
+        recordMemoryBarrier(commands, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+                            VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                            VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_READ_BIT
+                                | VK_ACCESS_TRANSFER_WRITE_BIT);
+    });
+}
+
 void VulkanTransfer::download(const VulkanBuffer& source, VkDeviceSize offset, std::span<std::byte> bytes)
 {
     if (bytes.empty())

@@ -23,6 +23,8 @@ public:
     void upload(std::span<const std::byte> bytes, const VulkanBuffer& target, VkDeviceSize offset = 0);
     // Reads `size` bytes from `offset` of `source` into `bytes`.
     void download(const VulkanBuffer& source, VkDeviceSize offset, std::span<std::byte> bytes);
+    // Copies the first `bytes` bytes of `source` to the start of `target`, on the device.
+    void copy(const VulkanBuffer& source, const VulkanBuffer& target, VkDeviceSize bytes);
 
     template <typename T>
     void uploadSpan(std::span<const T> values, const VulkanBuffer& target, VkDeviceSize offset = 0)
