@@ -179,16 +179,35 @@ std::optional<MetricsRow> Trainer::step()
     row.events.resize(experiment_.network.layers.size());
     lastTrainLoss_ = row.trainLoss;
     if (evaluate != 0) {
-        const Evaluation evaluation = evaluateTest(evaluate > 0 ? evaluate : 0);
-        row.testLoss = evaluation.loss;
-        row.testAccuracy = evaluation.accuracy;
-        row.testSamples = int(evaluation.predictions.size());
+        try {
+            const Evaluation evaluation = evaluateTest(evaluate > 0 ? evaluate : 0);
+            row.testLoss = evaluation.loss;
+            row.testAccuracy = evaluation.accuracy;
+            row.testSamples = int(evaluation.predictions.size());
+        } catch (const DeviceLostError&) {
+            // The step itself completed: its metrics join the next row, without this evaluation.
+            pending_ = std::move(row);
+            throw;
+        }
     }
     pending_ = {};
     pendingSteps_ = pendingSamples_ = pendingCorrect_ = 0;
     pendingLoss_ = 0;
     history_.append(row);
     return row;
+}
+
+void Trainer::replaceBackend(std::unique_ptr<Backend> backend)
+{
+    backend->configure(experiment_, backend_->state());
+    qCInfo(logTrain) << "continuing at step" << step_ << "on" << QString::fromStdString(backend->deviceName());
+    backend_ = std::move(backend);
+}
+
+std::string Trainer::describePause(const DeviceLostError& error) const
+{
+    return std::string(error.what()) + "; the run is paused at step " + std::to_string(step_)
+        + " with its parameters kept";
 }
 
 Trainer::Evaluation Trainer::evaluateTest(int samples)

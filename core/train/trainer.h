@@ -3,6 +3,7 @@
 #pragma once
 
 #include "backend/backend.h"
+#include "backend/device_lost_error.h"
 #include "data/dataset.h"
 #include "error.h"
 #include "model/experiment.h"
@@ -43,6 +44,14 @@ public:
 
     // Switches precision; tensors whose settings changed choose their fractional length at the next step.
     void setPrecision(const PrecisionPlan& plan);
+
+    // Continues the run on `backend`, configured with the current backend's state. After the
+    // current backend lost its device (DeviceLostError), its state() still returns the parameters
+    // of the last completed step. The next step() continues at the same step.
+    void replaceBackend(std::unique_ptr<Backend> backend);
+    // "the Vulkan device was lost ...; the run is paused at step N with its parameters kept", for
+    // a DeviceLostError that step() or evaluateTest() threw.
+    std::string describePause(const DeviceLostError& error) const;
 
     bool finished() const { return step_ >= totalSteps_; }
     uint32_t stepsDone() const { return step_; }

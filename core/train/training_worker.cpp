@@ -145,6 +145,9 @@ void TrainingWorker::stepOnce()
         stepBoth();
         state_ = trainer_->finished() ? RunState::Finished : RunState::Paused;
         message_ = "stepped to " + std::to_string(trainer_->stepsDone());
+    } catch (const DeviceLostError& error) {
+        pauseAfterDeviceLoss(error);
+        return;
     } catch (const Error& error) {
         fail(error.what());
         return;
@@ -202,6 +205,9 @@ void TrainingWorker::tick()
                 message_ = "paused at step " + std::to_string(trainer_->stepsDone());
             }
         } while (state_ == RunState::Running && elapsed.elapsed() < kTickMilliseconds);
+    } catch (const DeviceLostError& error) {
+        pauseAfterDeviceLoss(error);
+        return;
     } catch (const Error& error) {
         fail(error.what());
         return;
@@ -237,7 +243,41 @@ void TrainingWorker::stepTwin()
     } catch (const TrainingError& error) {
         qCWarning(logTrain).noquote() << "float twin stopped:" << error.what();
         floatTwin_ = false;
+    } catch (const DeviceLostError& error) {
+        qCWarning(logTrain).noquote() << "float twin stopped:" << error.what();
+        floatTwin_ = false;
+        twin_.reset();
     }
+}
+
+void TrainingWorker::pauseAfterDeviceLoss(const DeviceLostError& error)
+{
+    state_ = RunState::Paused;
+    message_ = trainer_->describePause(error) + "; switch to the CPU backend to continue";
+    qCWarning(logTrain).noquote() << "run paused:" << QString::fromStdString(message_);
+    publish();
+}
+
+void TrainingWorker::switchBackend(const BackendChoice& backend)
+{
+    if (state_ == RunState::Running)
+        pause();
+    backendChoice_ = backend;
+    twin_.reset();
+    if (!trainer_) {
+        message_ = "the run will use the " + backend.name + " backend";
+        publish();
+        return;
+    }
+    try {
+        CreatedBackend created = createBackend(backend);
+        trainer_->replaceBackend(std::move(created.backend));
+        message_ = created.explanation + "; continuing at step " + std::to_string(trainer_->stepsDone());
+    } catch (const Error& error) {
+        message_ = std::string("cannot switch the backend: ") + error.what();
+        qCWarning(logTrain).noquote() << QString::fromStdString(message_);
+    }
+    publish();
 }
 
 void TrainingWorker::stepBoth()

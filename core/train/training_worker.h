@@ -40,6 +40,9 @@ public:
     void setPrecision(const PrecisionPlan& plan);
     // Pauses by itself once this many steps are done (0: run to the end).
     void setStopAfter(uint32_t steps);
+    // Continues the run on another backend from the current parameters, for instance on the CPU
+    // after the Vulkan device was lost. Without a run, the next run uses it.
+    void switchBackend(const BackendChoice& backend);
     // Trains the same network and seed in float beside the run, for comparison. Turned on in the
     // middle of a run, the twin catches up by taking two steps for each step of the run.
     void setFloatTwin(bool enabled);
@@ -60,6 +63,8 @@ private:
     void recordAfterStep(bool rowLogged);
     void stepTwin();
     void fail(const std::string& message);
+    // Pauses the run, which keeps its parameters, after its backend lost its device.
+    void pauseAfterDeviceLoss(const DeviceLostError& error);
     void publishIfDue();
 
     Experiment experiment_;
