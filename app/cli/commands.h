@@ -9,5 +9,6 @@ namespace fxlab::cli {
 int runTrain(const std::vector<std::string>& arguments);
 int runQuantize(const std::vector<std::string>& arguments);
 int runPresets(const std::vector<std::string>& arguments);
+int runDevices(const std::vector<std::string>& arguments);
 
 } // namespace fxlab::cli

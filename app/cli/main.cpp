@@ -17,6 +17,7 @@ Commands:
   train       train a network in fixed point and write metrics.csv and summary.json
   quantize    quantize values with a fixed-point format, rounding and overflow mode
   presets     list the precision presets
+  devices     list the Vulkan devices and the backend that --backend auto chooses
   --version   print the version
 
 'fxlab-cli COMMAND --help' describes each command's options.
@@ -49,6 +50,8 @@ int main(int argc, char** argv)
             return fxlab::cli::runQuantize(arguments);
         if (command == "presets")
             return fxlab::cli::runPresets(arguments);
+        if (command == "devices")
+            return fxlab::cli::runDevices(arguments);
         std::fprintf(stderr, "fxlab-cli: unknown command \"%s\"; run 'fxlab-cli --help' for the list\n",
                      command.c_str());
         return 2;

@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include "backend/backend_factory.h"
+#include "backend/device_lost_error.h"
 #include "data/dataset.h"
 #include "model/presets.h"
 #include "train/run_files.h"
@@ -173,6 +174,14 @@ int runTrain(const std::vector<std::string>& argumentList)
         status = "failed";
         message = error.what();
         std::fprintf(stderr, "fxlab-cli: training stopped: %s\n", error.what());
+    } catch (const DeviceLostError& error) {
+        // The parameters of the last completed step survive in the backend, but this process
+        // ends here; the metrics so far are kept.
+        status = "device-lost";
+        message = std::string(error.what()) + "; the run stopped after step " + std::to_string(trainer.stepsDone())
+            + " and " + out.toStdString() + "/metrics.csv has its metrics so far; run again with --backend cpu "
+            + "to train on the CPU";
+        std::fprintf(stderr, "fxlab-cli: %s\n", message.c_str());
     }
     metrics.finish();
 

@@ -57,6 +57,12 @@ CreatedBackend createVulkan(const BackendChoice& choice, const std::string& why)
     }
 }
 
+std::string noGpuReason(const std::vector<VulkanDeviceInfo>& devices)
+{
+    return "this machine has no usable GPU (Vulkan devices: " + deviceList(devices)
+        + "); a CPU device is slower than the CPU backend, but --backend vulkan uses it anyway";
+}
+
 CreatedBackend chooseAutomatically(const BackendChoice& choice)
 {
     if (choice.device >= 0)
@@ -72,9 +78,7 @@ CreatedBackend chooseAutomatically(const BackendChoice& choice)
 
     const VulkanDeviceInfo* gpu = firstGpu(devices);
     if (!gpu)
-        return {std::make_unique<CpuBackend>(choice.threads),
-                "CPU backend, because this machine has no usable GPU (Vulkan devices: " + deviceList(devices)
-                    + "); a CPU device is slower than the CPU backend, but --backend vulkan uses it anyway"};
+        return {std::make_unique<CpuBackend>(choice.threads), "CPU backend, because " + noGpuReason(devices)};
     try {
         BackendChoice chosen = choice;
         chosen.device = int(gpu->index);
@@ -90,6 +94,19 @@ CreatedBackend chooseAutomatically(const BackendChoice& choice)
 std::string backendNames()
 {
     return "auto, cpu, vulkan";
+}
+
+std::string describeAutomaticChoice()
+{
+    std::vector<VulkanDeviceInfo> devices;
+    try {
+        devices = listVulkanDevices();
+    } catch (const VulkanUnavailableError& error) {
+        return std::string("CPU backend, because the Vulkan backend is not available: ") + error.what();
+    }
+    if (const VulkanDeviceInfo* gpu = firstGpu(devices))
+        return "Vulkan backend on device " + std::to_string(gpu->index) + ", " + gpu->name + ", the first GPU found";
+    return "CPU backend, because " + noGpuReason(devices);
 }
 
 CreatedBackend createBackend(const BackendChoice& choice)

@@ -32,4 +32,8 @@ CreatedBackend createBackend(const BackendChoice& choice);
 
 std::string backendNames();
 
+// The sentence createBackend() would give for "auto", without starting a backend: which one it
+// chooses and why. It reads the Vulkan devices, so it takes as long as listing them.
+std::string describeAutomaticChoice();
+
 } // namespace fxlab
