@@ -2,6 +2,7 @@
 // the test gives it, so a test can drive a CPU layer and its Vulkan twin with the same inputs.
 #pragma once
 
+#include "backend/backend.h"
 #include "backend/cpu/cpu_layer.h"
 #include "backend/vulkan/vulkan_context.h"
 #include "backend/vulkan/vulkan_kernels.h"
@@ -16,6 +17,7 @@
 
 #include <bit>
 #include <cstring>
+#include <type_traits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +31,115 @@ inline QString joinValidationMessages(const ValidationMessageLog::Snapshot& mess
     for (const std::string& message : messages.messages)
         text += "\n" + QString::fromStdString(message);
     return text;
+}
+
+// Comparisons of CPU and device results. Each returns an empty string when the bits match, else
+// the first difference.
+
+inline QString floatText(float value)
+{
+    return QString("%1 (bits 0x%2)").arg(double(value), 0, 'g', 9).arg(std::bit_cast<uint32_t>(value), 8, 16, QChar('0'));
+}
+
+inline QString compareTensors(const QString& what, const Tensor& cpu, const Tensor& device)
+{
+    if (cpu.isFixed != device.isFixed || cpu.size() != device.size())
+        return QString("%1: the CPU tensor is %2 with %3 elements, the device tensor %4 with %5")
+            .arg(what, cpu.isFixed ? "fixed" : "float")
+            .arg(cpu.size())
+            .arg(device.isFixed ? "fixed" : "float")
+            .arg(device.size());
+    if (cpu.isFixed) {
+        if (cpu.fractionalLength != device.fractionalLength || cpu.wordBits != device.wordBits)
+            return QString("%1: format %2-bit fl %3 on the CPU, %4-bit fl %5 on the device")
+                .arg(what)
+                .arg(cpu.wordBits)
+                .arg(cpu.fractionalLength)
+                .arg(device.wordBits)
+                .arg(device.fractionalLength);
+        for (size_t i = 0; i < cpu.size(); ++i)
+            if (cpu.codes[i] != device.codes[i])
+                return QString("%1: element %2: code %3 on the CPU, %4 on the device")
+                    .arg(what)
+                    .arg(i)
+                    .arg(cpu.codes[i])
+                    .arg(device.codes[i]);
+    } else {
+        for (size_t i = 0; i < cpu.size(); ++i)
+            if (std::bit_cast<uint32_t>(cpu.values[i]) != std::bit_cast<uint32_t>(device.values[i]))
+                return QString("%1: element %2: %3 on the CPU, %4 on the device")
+                    .arg(what)
+                    .arg(i)
+                    .arg(floatText(cpu.values[i]), floatText(device.values[i]));
+    }
+    if (cpu.saturated != device.saturated)
+        return what + ": the saturation flags differ";
+    return {};
+}
+
+inline QString compareEvents(const QString& what, const QuantEvents& cpu, const QuantEvents& device)
+{
+    if (cpu == device)
+        return {};
+    return QString("%1 events: CPU %2 elements, %3 saturated, %4 underflowed, %5 NaN; device %6, %7, %8, %9")
+        .arg(what)
+        .arg(cpu.elements)
+        .arg(cpu.saturated)
+        .arg(cpu.underflowed)
+        .arg(cpu.notANumber)
+        .arg(device.elements)
+        .arg(device.saturated)
+        .arg(device.underflowed)
+        .arg(device.notANumber);
+}
+
+template <typename T>
+QString compareVectors(const QString& what, const std::vector<T>& cpu, const std::vector<T>& device)
+{
+    if (cpu.size() != device.size())
+        return QString("%1: %2 values on the CPU, %3 on the device").arg(what).arg(cpu.size()).arg(device.size());
+    for (size_t i = 0; i < cpu.size(); ++i) {
+        if constexpr (std::is_same_v<T, float>) {
+            if (std::bit_cast<uint32_t>(cpu[i]) != std::bit_cast<uint32_t>(device[i]))
+                return QString("%1[%2]: %3 on the CPU, %4 on the device").arg(what).arg(i).arg(floatText(cpu[i]), floatText(device[i]));
+        } else if (cpu[i] != device[i]) {
+            return QString("%1[%2]: %3 on the CPU, %4 on the device").arg(what).arg(i).arg(cpu[i]).arg(device[i]);
+        }
+    }
+    return {};
+}
+
+inline QString compareStates(const LayerState& cpu, const LayerState& device)
+{
+    for (TensorKind kind : kAllTensorKinds)
+        if (cpu.fractionalLengths[size_t(kind)] != device.fractionalLengths[size_t(kind)])
+            return QString("fractional length of %1: %2 on the CPU, %3 on the device")
+                .arg(QString::fromUtf8(toString(kind).data()))
+                .arg(cpu.fractionalLengths[size_t(kind)])
+                .arg(device.fractionalLengths[size_t(kind)]);
+    for (const QString& mismatch : {compareVectors("weights", cpu.weights, device.weights),
+                                    compareVectors("biases", cpu.biases, device.biases),
+                                    compareVectors("weight velocity", cpu.weightVelocity, device.weightVelocity),
+                                    compareVectors("bias velocity", cpu.biasVelocity, device.biasVelocity),
+                                    compareVectors("weight codes", cpu.weightCodes, device.weightCodes),
+                                    compareVectors("bias codes", cpu.biasCodes, device.biasCodes)})
+        if (!mismatch.isEmpty())
+            return mismatch;
+    return {};
+}
+
+inline QString compareModelStates(const ModelState& cpu, const ModelState& device)
+{
+    if (cpu.inputFractionalLength != device.inputFractionalLength)
+        return QString("input fractional length: %1 on the CPU, %2 on the device")
+            .arg(cpu.inputFractionalLength)
+            .arg(device.inputFractionalLength);
+    if (cpu.layers.size() != device.layers.size())
+        return QString("%1 layers on the CPU, %2 on the device").arg(cpu.layers.size()).arg(device.layers.size());
+    for (size_t i = 0; i < cpu.layers.size(); ++i)
+        if (QString mismatch = compareStates(cpu.layers[i], device.layers[i]); !mismatch.isEmpty())
+            return QString("layer %1: %2").arg(i).arg(mismatch);
+    return {};
 }
 
 // Sets an environment variable for the lifetime of the object, then restores it.
