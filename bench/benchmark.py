@@ -65,7 +65,9 @@ def main():
     parser.add_argument("--steps", type=int, default=300, help="training steps per measurement")
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="CPU threads for fxlab and PyTorch")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is printed")
-    parser.add_argument("--backends", default="cpu", help="comma-separated fxlab backends to measure")
+    # Both backends by default, so one run prints them side by side; on a machine without a Vulkan
+    # driver the Vulkan figures are reported as not measured, with the reason.
+    parser.add_argument("--backends", default="cpu,vulkan", help="comma-separated fxlab backends to measure")
     parser.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     parser.add_argument("--json", help="also write the figures to this file")
     arguments = parser.parse_args()
