@@ -141,6 +141,14 @@ std::optional<Experiment> presetExperiment(const std::string& name)
     return std::nullopt;
 }
 
+std::optional<PrecisionPlan> presetPrecision(const std::string& name, const NetworkSpec& network)
+{
+    for (const PresetDefinition& definition : definitions())
+        if (definition.preset.name == name)
+            return uniformPlan(network, definition.kinds);
+    return std::nullopt;
+}
+
 std::string presetNames()
 {
     std::string names;
