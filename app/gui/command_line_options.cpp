@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "model/presets.h"
+#include "view_names.h"
 
 #include <QCommandLineParser>
 
@@ -46,10 +47,16 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
     const QCommandLineOption stepsOption("steps", "Pause after N training steps.", "N");
     const QCommandLineOption screenshotOption(
         "screenshot", "Save a picture of the window to FILE, an image such as window.png, once the steps are done or the run stops.", "FILE");
+    const QCommandLineOption viewOption(
+        "view", "Bring the view NAME to the front; with --screenshot, save a picture of that view alone. NAME is one of "
+            + knownViewNames().join(", ") + ".",
+        "NAME");
+    const QCommandLineOption presentationOption(
+        "presentation", "Start in presentation mode: larger fonts and thicker lines for a projector.");
     const QCommandLineOption quitOption(
         "quit", "Exit once the steps are done or the run stops: status 0, or 1 if it failed.");
     parser.addOptions({presetOption, experimentOption, backendOption, dataOption, autostartOption, stepsOption,
-                       screenshotOption, quitOption});
+                       screenshotOption, viewOption, presentationOption, quitOption});
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -66,12 +73,17 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
     options.dataDirectory = parser.value(dataOption);
     options.autostart = parser.isSet(autostartOption);
     options.screenshotFile = parser.value(screenshotOption);
+    options.view = parser.value(viewOption);
+    options.presentation = parser.isSet(presentationOption);
     options.quit = parser.isSet(quitOption);
 
     if (parser.isSet(presetOption) && parser.isSet(experimentOption))
         return usageError("give either --preset or --experiment, not both");
     if (parser.isSet(presetOption) && !presetExperiment(options.preset.toStdString()))
         return usageError("unknown preset \"" + options.preset + "\": use one of " + QString::fromStdString(presetNames()));
+
+    if (parser.isSet(viewOption) && !knownViewNames().contains(options.view))
+        return usageError("unknown view \"" + options.view + "\": use one of " + knownViewNames().join(", "));
 
     if (parser.isSet(backendOption)) {
         options.backend = parser.value(backendOption);

@@ -20,6 +20,8 @@ struct GuiOptions {
     bool autostart = false;
     uint32_t steps = 0;        // 0: no stop; otherwise pause after this many steps
     QString screenshotFile;
+    QString view;              // empty: the whole window; otherwise a name from knownViewNames()
+    bool presentation = false;
     bool quit = false;
 };
 

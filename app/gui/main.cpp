@@ -2,7 +2,9 @@
 #include "command_line_options.h"
 #include "error.h"
 #include "main_window.h"
+#include "presentation_mode.h"
 #include "unattended_run.h"
+#include "view_names.h"
 
 #include <QApplication>
 
@@ -11,6 +13,7 @@
 int main(int argc, char** argv)
 {
     QApplication application(argc, argv);
+    QApplication::setOrganizationName("fxlab");
     QApplication::setApplicationName("fxlab");
     QApplication::setApplicationVersion(FXLAB_VERSION);
 
@@ -30,13 +33,28 @@ int main(int argc, char** argv)
     }
 
     fxlab::gui::MainWindow window;
+    if (!options.view.isEmpty() && !fxlab::gui::findView(window, options.view)) {
+        std::fprintf(stderr, "fxlab: the window has no view \"%s\" yet: use one of %s\n", qPrintable(options.view),
+                     qPrintable(fxlab::gui::availableViewNames(window).join(", ")));
+        return 2;
+    }
+    // A screenshot shows the default layout, whatever the user arranged, and leaves the saved
+    // layout alone.
+    if (options.screenshotFile.isEmpty())
+        window.restoreAndKeepSettings();
+    if (options.presentation)
+        window.presentationMode()->setOn(true);
     window.setErrorDialogsEnabled(!options.quit);
     window.loadExperiment(experiment, fxlab::gui::backendFromOptions(options));
     if (options.steps > 0)
         window.setStopAfter(options.steps);
-    if (!options.screenshotFile.isEmpty() || options.quit)
-        new fxlab::gui::UnattendedRun(&window, options.steps, options.screenshotFile, options.quit);
+    if (!options.screenshotFile.isEmpty() || options.quit) {
+        auto* unattended = new fxlab::gui::UnattendedRun(&window, options.steps, options.screenshotFile, options.quit);
+        unattended->setView(options.view);
+    }
     window.show();
+    if (!options.view.isEmpty())
+        fxlab::gui::raiseView(window, options.view);
     if (options.autostart)
         window.start();
     return application.exec();

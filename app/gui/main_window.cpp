@@ -1,13 +1,17 @@
 #include "main_window.h"
 
 #include "gui_logging.h"
+#include "help_menu.h"
 #include "histogram_view.h"
 #include "layer_table_model.h"
 #include "model/presets.h"
 #include "precision_delegate.h"
+#include "presentation_mode.h"
 #include "run_status_bar.h"
+#include "run_workspace.h"
 #include "saturation_counters_view.h"
 #include "training_plots.h"
+#include "window_settings.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -61,8 +65,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     createMenus();
     createToolBar();
     createLayout();
+    runWorkspace_ = new RunWorkspace(this);
+    presentationMode_ = new PresentationMode(this);
+    connect(runs_, &RunManager::runsChanged, this, &MainWindow::followCurrentRun);
+    addHelpMenu(this);
     updateActions(RunState::Idle);
     resize(1400, 900);
+}
+
+void MainWindow::restoreAndKeepSettings()
+{
+    restoreWindowSettings(*this);
+    keepsSettings_ = true;
 }
 
 MainWindow::~MainWindow()
@@ -104,7 +118,7 @@ void MainWindow::createToolBar()
     presetChoice_ = new QComboBox(toolBar);
     presetChoice_->setObjectName("presetChoice");
     presetChoice_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    presetChoice_->setToolTip("Precision preset: choosing one starts a new run");
+    presetChoice_->setToolTip("Precision preset: choosing one loads it into the current run");
     connect(presetChoice_, &QComboBox::activated, this, &MainWindow::choosePreset);
     auto* presetLabel = new QLabel("  &Preset: ", toolBar);
     presetLabel->setBuddy(presetChoice_);
@@ -256,11 +270,24 @@ void MainWindow::choosePreset(int index)
     const std::string name = presetChoice_->itemData(index).toString().toStdString();
     if (name.empty() || name == experiment_.name)
         return;
-    auto experiment = presetExperiment(name);
-    if (!experiment)
+    // The same as "Load into this run" in the Presets panel, which asks before discarding progress.
+    // Until the preset is loaded, the chooser shows the experiment in force.
+    runWorkspace_->loadPreset(QString::fromStdString(name));
+    fillPresetChoice();
+}
+
+void MainWindow::followCurrentRun()
+{
+    const RunController* run = runs_->currentRun();
+    if (!run)
         return;
-    experiment->data = experiment_.data;
-    loadExperiment(*experiment, backend_);
+    statusBar_->setRunName(run->name());
+    if (run->experiment() == experiment_ && run->backend().name == backend_.name)
+        return;
+    experiment_ = run->experiment();
+    backend_ = run->backend();
+    setWindowTitle("fxlab \u2013 " + QString::fromStdString(experiment_.name));
+    fillPresetChoice();
 }
 
 void MainWindow::followTableSelection(const QModelIndex& current)
@@ -338,6 +365,8 @@ void MainWindow::shutDownWorker()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (keepsSettings_)
+        saveWindowSettings(*this);
     shutDownWorker();
     event->accept();
 }

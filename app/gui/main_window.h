@@ -25,7 +25,9 @@ namespace fxlab::gui {
 
 class HistogramView;
 class LayerTableModel;
+class PresentationMode;
 class RunStatusBar;
+class RunWorkspace;
 class SaturationCountersView;
 class TrainingPlots;
 
@@ -68,6 +70,12 @@ public:
     TrainingPlots* trainingPlots() const { return plots_; }
     HistogramView* histogramView() const { return histogram_; }
     RunStatusBar* runStatusBar() const { return statusBar_; }
+    RunWorkspace* runWorkspace() const { return runWorkspace_; }
+    PresentationMode* presentationMode() const { return presentationMode_; }
+
+    // Restores the window layout and preferences from QSettings now and saves them when the
+    // window closes. Off by default, so that tests and unattended screenshots leave them alone.
+    void restoreAndKeepSettings();
 
 signals:
     // Emitted after every view has taken `snapshot`.
@@ -88,6 +96,8 @@ private:
     void choosePreset(int index);
     void followTableSelection(const QModelIndex& current);
     void selectFirstWeightedLayer();
+    // Takes the experiment, title and preset of the run that became current.
+    void followCurrentRun();
 
     RunManager* runs_ = nullptr;
 
@@ -103,6 +113,9 @@ private:
     QTableView* table_ = nullptr;
     SaturationCountersView* counters_ = nullptr;
     RunStatusBar* statusBar_ = nullptr;
+    RunWorkspace* runWorkspace_ = nullptr;
+    PresentationMode* presentationMode_ = nullptr;
+    bool keepsSettings_ = false;
 
     Experiment experiment_;
     BackendChoice backend_;

@@ -42,11 +42,13 @@ void RunController::loadExperiment(const Experiment& experiment, const BackendCh
 
 void RunController::setTrainingData(std::shared_ptr<const DatasetPair> data)
 {
+    trainingData_ = data;
     send([data = std::move(data)](TrainingWorker& worker) { worker.setData(data); });
 }
 
 void RunController::setStopAfter(uint32_t steps)
 {
+    stopAfter_ = steps;
     send([steps](TrainingWorker& worker) { worker.setStopAfter(steps); });
 }
 

@@ -26,6 +26,9 @@ public:
     const Experiment& experiment() const { return experiment_; }
     const BackendChoice& backend() const { return backend_; }
     SnapshotPointer latestSnapshot() const { return latest_; }
+    // The data given with setTrainingData, or null when the run reads the experiment's folder.
+    std::shared_ptr<const DatasetPair> trainingData() const { return trainingData_; }
+    uint32_t stopAfter() const { return stopAfter_; }
 
     // Replaces the run with a new, idle one of `experiment`.
     void loadExperiment(const Experiment& experiment, const BackendChoice& backend);
@@ -54,6 +57,8 @@ private:
     Experiment experiment_;
     BackendChoice backend_;
     SnapshotPointer latest_;
+    std::shared_ptr<const DatasetPair> trainingData_;
+    uint32_t stopAfter_ = 0;
 };
 
 } // namespace fxlab::gui

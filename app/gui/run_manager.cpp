@@ -46,6 +46,14 @@ void RunManager::removeRun(int index)
         emit currentSnapshotChanged(snapshot);
 }
 
+void RunManager::renameRun(int index, const QString& name)
+{
+    if (index < 0 || index >= runCount() || name.isEmpty() || run(index)->name() == name)
+        return;
+    run(index)->setName(name);
+    emit runsChanged();
+}
+
 SnapshotPointer RunManager::currentSnapshot() const
 {
     const RunController* run = currentRun();

@@ -21,6 +21,7 @@ public:
     // Adds an idle run of `experiment` and makes it current.
     RunController* addRun(const QString& name, const Experiment& experiment, const BackendChoice& backend);
     void removeRun(int index);
+    void renameRun(int index, const QString& name);
     int runCount() const { return int(runs_.size()); }
     RunController* run(int index) const { return runs_.at(size_t(index)).get(); }
     int currentIndex() const { return current_; }

@@ -27,6 +27,7 @@ QString stateText(RunState state)
 
 RunStatusBar::RunStatusBar(QWidget* parent) : QStatusBar(parent)
 {
+    run_ = addField(this, "statusRun", "The current run, which every view shows; choose another in the run list");
     state_ = addField(this, "statusState", "Run state");
     QFont bold = state_->font();
     bold.setBold(true);
@@ -39,6 +40,16 @@ RunStatusBar::RunStatusBar(QWidget* parent) : QStatusBar(parent)
     message_->setObjectName("statusMessage");
     message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     addWidget(message_, 1);
+}
+
+void RunStatusBar::setRunName(const QString& name)
+{
+    run_->setText("Run: " + name);
+}
+
+QString RunStatusBar::runText() const
+{
+    return run_->text();
 }
 
 QString RunStatusBar::messageText() const

@@ -17,6 +17,9 @@ public:
     explicit RunStatusBar(QWidget* parent = nullptr);
 
     void showSnapshot(const Snapshot& snapshot);
+    // Names the current run, which the other fields describe.
+    void setRunName(const QString& name);
+    QString runText() const;
     // Shows `message` as an error until the worker's message changes.
     void showError(const QString& message);
     QString messageText() const;
@@ -24,6 +27,7 @@ public:
 private:
     void setMessage(const QString& text, bool isError);
 
+    QLabel* run_;
     QLabel* state_;
     QLabel* step_;
     QLabel* epoch_;

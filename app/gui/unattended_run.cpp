@@ -2,9 +2,11 @@
 
 #include "gui_logging.h"
 #include "main_window.h"
+#include "view_names.h"
 
 #include <QCoreApplication>
 #include <QImageWriter>
+#include <qcustomplot.h>
 
 #include <cstdio>
 
@@ -39,13 +41,31 @@ void UnattendedRun::finish(const Snapshot& snapshot)
         QCoreApplication::exit(exitStatus_);
 }
 
-bool UnattendedRun::saveScreenshot()
+QImage UnattendedRun::grabPicture()
 {
     // A layout changed by the latest snapshot, such as a button's new text, is applied at the next
     // event loop turn. Apply it now so that the picture is not taken half laid out.
     QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
     window_->replotNow();
-    const QImage image = window_->grab().toImage();
+    if (view_.isEmpty())
+        return window_->grab().toImage();
+
+    QWidget* view = prepareViewScreenshot(*window_, view_);
+    if (!view) {
+        std::fprintf(stderr, "fxlab: the window has no view \"%s\": use one of %s\n", qPrintable(view_),
+                     qPrintable(availableViewNames(*window_).join(", ")));
+        return {};
+    }
+    for (QCustomPlot* plot : view->findChildren<QCustomPlot*>())
+        plot->replot();
+    return view->grab().toImage();
+}
+
+bool UnattendedRun::saveScreenshot()
+{
+    const QImage image = grabPicture();
+    if (image.isNull())
+        return false;
     QImageWriter writer(screenshotFile_);
     if (!writer.write(image)) {
         std::fprintf(stderr, "fxlab: could not write the screenshot to %s: %s\n", qPrintable(screenshotFile_),

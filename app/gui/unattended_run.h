@@ -1,9 +1,10 @@
-// --steps, --screenshot and --quit: waits until the run has done its steps, finished or failed,
-// then saves a picture of the window and, if asked, exits with the outcome.
+// --steps, --screenshot, --view and --quit: waits until the run has done its steps, finished or
+// failed, then saves a picture of the window or of one view and, if asked, exits with the outcome.
 #pragma once
 
 #include "train/snapshot.h"
 
+#include <QImage>
 #include <QObject>
 #include <QString>
 
@@ -18,6 +19,9 @@ public:
     // `steps` 0 waits for the run to finish or fail; an empty `screenshotFile` saves nothing.
     UnattendedRun(MainWindow* window, uint32_t steps, QString screenshotFile, bool quit);
 
+    // Pictures only the view `name` (see view_names.h) instead of the whole window.
+    void setView(const QString& name) { view_ = name; }
+
     // 0 when the run went as asked and the screenshot was written, otherwise 1.
     int exitStatus() const { return exitStatus_; }
     bool done() const { return done_; }
@@ -26,10 +30,13 @@ private:
     bool isDone(const Snapshot& snapshot) const;
     void finish(const Snapshot& snapshot);
     bool saveScreenshot();
+    // The picture of the window or of the chosen view; a null image when the view is missing.
+    QImage grabPicture();
 
     MainWindow* window_;
     uint32_t steps_;
     QString screenshotFile_;
+    QString view_;
     bool quit_;
     bool done_ = false;
     int exitStatus_ = 0;
