@@ -272,9 +272,18 @@ VulkanBackendOptions validatedOptions(uint32_t workgroupSize = 64)
     return options;
 }
 
-QString validationFailure(const VulkanBackend& backend)
+// Runs `body` on a Vulkan backend with validation and returns its validation messages, those of
+// the backend's destruction included; empty when there were none.
+template <typename Body>
+QString withValidatedBackend(uint32_t workgroupSize, Body&& body)
 {
-    const ValidationMessageLog::Snapshot messages = backend.context().validationMessages();
+    std::shared_ptr<const ValidationMessageLog> log;
+    {
+        VulkanBackend device(validatedOptions(workgroupSize));
+        log = device.context().validationMessageLog();
+        body(device);
+    }
+    const ValidationMessageLog::Snapshot messages = log->snapshot();
     return messages.total() == 0 ? QString() : joinValidationMessages(messages);
 }
 
@@ -304,6 +313,10 @@ private slots:
     void autoChoosesByDevice();
     void explicitVulkanStarts();
     void missingDriverFallsBack();
+
+private:
+    QString runWithPrecisionChange(CpuBackend& cpu, VulkanBackend& device, Experiment experiment,
+                                   const PrecisionPlan& changed, const Dataset& data);
 };
 
 void VulkanBackendTest::fixedPointStepsMatchCpu_data()
@@ -321,12 +334,12 @@ void VulkanBackendTest::fixedPointStepsMatchCpu()
     const Dataset data = syntheticData();
 
     CpuBackend cpu(2);
-    VulkanBackend device(validatedOptions());
     const RunRecord cpuRun = runSteps(cpu, experiment, data);
-    const RunRecord deviceRun = runSteps(device, experiment, data);
+    RunRecord deviceRun;
+    const QString messages =
+        withValidatedBackend(64, [&](VulkanBackend& device) { deviceRun = runSteps(device, experiment, data); });
     const QString mismatch = compareRuns(cpuRun, deviceRun);
     QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
-    const QString messages = validationFailure(device);
     QVERIFY2(messages.isEmpty(), qPrintable(messages));
 }
 
@@ -344,10 +357,13 @@ void VulkanBackendTest::workgroupSizeChangesNothing()
     const Dataset data = syntheticData();
 
     CpuBackend cpu(1);
-    VulkanBackend device(validatedOptions(workgroupSize));
-    const QString mismatch = compareRuns(runSteps(cpu, experiment, data), runSteps(device, experiment, data));
+    const RunRecord cpuRun = runSteps(cpu, experiment, data);
+    RunRecord deviceRun;
+    const QString messages = withValidatedBackend(workgroupSize, [&](VulkanBackend& device) {
+        deviceRun = runSteps(device, experiment, data);
+    });
+    const QString mismatch = compareRuns(cpuRun, deviceRun);
     QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
-    const QString messages = validationFailure(device);
     QVERIFY2(messages.isEmpty(), qPrintable(messages));
 }
 
@@ -361,9 +377,11 @@ void VulkanBackendTest::floatStepsWithinTolerance()
     const Dataset data = syntheticData();
 
     CpuBackend cpu(2);
-    VulkanBackend device(validatedOptions());
     const RunRecord cpuRun = runSteps(cpu, experiment, data);
-    const RunRecord deviceRun = runSteps(device, experiment, data);
+    RunRecord deviceRun;
+    const QString messages =
+        withValidatedBackend(64, [&](VulkanBackend& device) { deviceRun = runSteps(device, experiment, data); });
+    QVERIFY2(messages.isEmpty(), qPrintable(messages));
     for (size_t step = 0; step < cpuRun.steps.size(); ++step) {
         const double cpuLoss = cpuRun.steps[step].lossSum, deviceLoss = deviceRun.steps[step].lossSum;
         QVERIFY2(std::abs(cpuLoss - deviceLoss) <= kTolerance * std::max(1.0, std::abs(cpuLoss)),
@@ -379,8 +397,6 @@ void VulkanBackendTest::floatStepsWithinTolerance()
         QVERIFY2(biases <= kTolerance, qPrintable(QString("layer %1 biases differ by %2").arg(i).arg(biases)));
     }
     QCOMPARE(deviceRun.evaluation.predictions, cpuRun.evaluation.predictions);
-    const QString messages = validationFailure(device);
-    QVERIFY2(messages.isEmpty(), qPrintable(messages));
 }
 
 void VulkanBackendTest::precisionChangeMatchesCpu()
@@ -395,27 +411,38 @@ void VulkanBackendTest::precisionChangeMatchesCpu()
     changed.input = TensorPrecision::fixed(6, 5);
 
     CpuBackend cpu(2);
-    VulkanBackend device(validatedOptions());
-    for (Backend* backend : {static_cast<Backend*>(&cpu), static_cast<Backend*>(&device)})
-        backend->configure(experiment, initialState(experiment.network, experiment.precision, experiment.seed));
+    cpu.configure(experiment, initialState(experiment.network, experiment.precision, experiment.seed));
+    QString mismatch;
+    const QString messages = withValidatedBackend(64, [&](VulkanBackend& device) {
+        device.configure(experiment, initialState(experiment.network, experiment.precision, experiment.seed));
+        mismatch = runWithPrecisionChange(cpu, device, experiment, changed, data);
+    });
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+    QVERIFY2(messages.isEmpty(), qPrintable(messages));
+}
+
+// Six steps on both backends, switching both to `changed` before the fourth; empty when the
+// results and states stay identical, else the first difference.
+QString VulkanBackendTest::runWithPrecisionChange(CpuBackend& cpu, VulkanBackend& device, Experiment experiment,
+                                                  const PrecisionPlan& changed, const Dataset& data)
+{
     for (uint32_t step = 0; step < 6; ++step) {
         if (step == 3) {
             cpu.setPrecision(changed);
             device.setPrecision(changed);
             experiment.precision = changed;
-            const QString mismatch = compareModelStates(cpu.state(), device.state());
-            QVERIFY2(mismatch.isEmpty(), qPrintable("after the change: " + mismatch));
+            if (QString mismatch = compareModelStates(cpu.state(), device.state()); !mismatch.isEmpty())
+                return "after the change: " + mismatch;
         }
         const Batch batch(data, int(step) * kBatch, kBatch);
         const StepResult cpuResult = cpu.trainStep(batch.view(), controlFor(experiment, step));
         const StepResult deviceResult = device.trainStep(batch.view(), controlFor(experiment, step));
-        const QString mismatch = compareStepResults(cpuResult, deviceResult);
-        QVERIFY2(mismatch.isEmpty(), qPrintable(QString("step %1: %2").arg(step).arg(mismatch)));
-        const QString stateMismatch = compareModelStates(cpu.state(), device.state());
-        QVERIFY2(stateMismatch.isEmpty(), qPrintable(QString("step %1: %2").arg(step).arg(stateMismatch)));
+        if (QString mismatch = compareStepResults(cpuResult, deviceResult); !mismatch.isEmpty())
+            return QString("step %1: %2").arg(step).arg(mismatch);
+        if (QString mismatch = compareModelStates(cpu.state(), device.state()); !mismatch.isEmpty())
+            return QString("state after step %1: %2").arg(step).arg(mismatch);
     }
-    const QString messages = validationFailure(device);
-    QVERIFY2(messages.isEmpty(), qPrintable(messages));
+    return {};
 }
 
 void VulkanBackendTest::deviceLossKeepsState()
@@ -434,6 +461,7 @@ void VulkanBackendTest::deviceLossKeepsState()
     auto device = std::make_unique<VulkanBackend>(validatedOptions());
     device->injectDeviceLost(4);
     VulkanBackend* lost = device.get();
+    const std::shared_ptr<const ValidationMessageLog> log = device->context().validationMessageLog();
     Trainer trainer(experiment, data, std::move(device));
     std::optional<DeviceLostError> error;
     try {
@@ -461,6 +489,8 @@ void VulkanBackendTest::deviceLossKeepsState()
 
     // Continued on the CPU, the run ends exactly where an uninterrupted CPU run does.
     trainer.replaceBackend(std::make_unique<CpuBackend>(1));
+    const ValidationMessageLog::Snapshot messages = log->snapshot();
+    QVERIFY2(messages.total() == 0, qPrintable(joinValidationMessages(messages)));
     while (!trainer.finished())
         trainer.step();
     const QString final = compareModelStates(reference.backend().state(), trainer.backend().state());
