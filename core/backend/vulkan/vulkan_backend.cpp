@@ -38,6 +38,12 @@ std::optional<uint32_t> faultStepFromEnvironment()
                 + " is invalid: use device-lost:N, where N is the training step (from 1) that loses the device");
 }
 
+// "during training step N", counting steps from 1 as the metrics do.
+std::string trainingStepText(uint32_t step)
+{
+    return "during training step " + std::to_string(step + 1);
+}
+
 VulkanContextOptions contextOptions(const VulkanBackendOptions& options)
 {
     VulkanContextOptions context;
@@ -102,24 +108,22 @@ void VulkanBackend::checkUsable(uint32_t step) const
         throw Error("the Vulkan backend was used before configure()");
 }
 
-void VulkanBackend::loseDevice(uint32_t step, const std::string& cause)
+void VulkanBackend::loseDevice(const std::string& activity, uint32_t step, const std::string& cause)
 {
     deviceLost_ = true;
     network_.reset();
-    throw DeviceLostError("the Vulkan device was lost during training step " + std::to_string(step + 1) + " (" + cause
-                              + ")",
-                          step);
+    throw DeviceLostError("the Vulkan device was lost " + activity + " (" + cause + ")", step);
 }
 
 template <typename Action>
-void VulkanBackend::runGuarded(uint32_t step, Action&& action)
+void VulkanBackend::runGuarded(const std::string& activity, uint32_t step, Action&& action)
 {
     try {
         action();
     } catch (const VulkanError& error) {
         step_->discard();
         if (error.result() == VK_ERROR_DEVICE_LOST)
-            loseDevice(step, error.what());
+            loseDevice(activity, step, error.what());
         throw;
     } catch (...) {
         step_->discard();
@@ -139,7 +143,8 @@ void VulkanBackend::configure(const Experiment& experiment, const ModelState& st
     // Its dispatch sites refer to the old network's buffers.
     statistics_ = std::make_unique<VulkanStatistics>(*kernels_);
     lastStatistics_.reset();
-    runGuarded(0, [&] { network_ = std::make_unique<VulkanNetwork>(*kernels_, experiment, state); });
+    runGuarded("while the network was built", 0,
+               [&] { network_ = std::make_unique<VulkanNetwork>(*kernels_, experiment, state); });
     hostState_ = network_->stateFromReadback();
     lastStep_ = 0;
     lastPassBatch_ = 0;
@@ -165,9 +170,10 @@ StepResult VulkanBackend::trainStep(const BatchView& batch, const StepControl& c
 {
     checkUsable(control.step);
     if (faultStep_ && *faultStep_ == control.step)
-        loseDevice(control.step, "a simulated loss requested through " + std::string(kFaultVariable) + " or a test");
+        loseDevice(trainingStepText(control.step), control.step,
+                   "a simulated loss requested through " + std::string(kFaultVariable) + " or a test");
 
-    runGuarded(control.step, [&] {
+    runGuarded(trainingStepText(control.step), control.step, [&] {
         network_->upload(batch);
         network_->recordTrainingStep(*step_, control, batch.count);
         step_->submitAndWait();
@@ -199,7 +205,7 @@ StepResult VulkanBackend::trainStep(const BatchView& batch, const StepControl& c
 EvaluationResult VulkanBackend::evaluate(const BatchView& batch, uint32_t step)
 {
     checkUsable(step);
-    runGuarded(step, [&] {
+    runGuarded("during the test evaluation after step " + std::to_string(step), step, [&] {
         network_->upload(batch);
         network_->recordEvaluation(*step_, step, batch.count, batch.sampleOffset);
         step_->submitAndWait();
@@ -246,8 +252,9 @@ Statistics VulkanBackend::statistics() const
         lastStatistics_ = statistics_->compute(*network_, *step_, request);
     } catch (const VulkanError& error) {
         // The window requests statistics between steps, and a failure here must not end the run.
-        // The next training step reports a lost device as an error of its own.
+        // The next training step reports a lost device as DeviceLostError.
         step_->discard();
+        deviceLost_ = deviceLost_ || error.result() == VK_ERROR_DEVICE_LOST;
         qCWarning(lcVulkan).noquote() << "Vulkan statistics failed:" << error.what();
         return Statistics{};
     }

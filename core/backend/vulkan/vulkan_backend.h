@@ -63,9 +63,12 @@ public:
 
 private:
     void checkUsable(uint32_t step) const;
-    [[noreturn]] void loseDevice(uint32_t step, const std::string& cause);
+    // Marks the device lost and throws DeviceLostError; `activity` completes "the Vulkan device
+    // was lost ...", e.g. "during training step 5".
+    [[noreturn]] void loseDevice(const std::string& activity, uint32_t step, const std::string& cause);
+    // Runs `action`, turning VK_ERROR_DEVICE_LOST into loseDevice().
     template <typename Action>
-    void runGuarded(uint32_t step, Action&& action);
+    void runGuarded(const std::string& activity, uint32_t step, Action&& action);
 
     VulkanBackendOptions options_;
     std::unique_ptr<VulkanContext> context_;
@@ -76,7 +79,7 @@ private:
     std::unique_ptr<VulkanStatistics> statistics_;
 
     std::optional<uint32_t> faultStep_;
-    bool deviceLost_ = false;
+    mutable bool deviceLost_ = false;  // statistics() may be the call that finds the loss
     ModelState hostState_;                   // as of the latest completed training step
     uint32_t lastStep_ = 0;
     int lastPassBatch_ = 0;                  // samples of the latest pass, training or evaluation
