@@ -35,7 +35,9 @@ uint64_t magnitudeOf(uint index)
         return isFiniteBits(bits) ? uint64_t(bits) : 0ul;
     }
     if (kSourceKind == kSourceInt32) {
-        // The magnitude of the most negative int32 is 2^31, which uint holds.
+        // Taken in 32 bits: the int64 form below, applied to int64_t(int(word)), gave 2^64 - 1 for
+        // a code of -1 on lavapipe (Mesa 22.3.6). The magnitude of the most negative int32 is
+        // 2^31, which uint holds.
         const int value = int(sourceWords[index]);
         return uint64_t(value < 0 ? uint(-value) : uint(value));
     }
