@@ -7,6 +7,8 @@
 #ifndef FXLAB_ACCUMULATOR_GLSL
 #define FXLAB_ACCUMULATOR_GLSL
 
+#include "quantizer.glsl"
+
 // How the products are summed, the specialization constant kAccumulator of the integer kernels.
 // Every mode gives the exact sum; the host picks the cheapest one that the plan allows.
 const uint kSumOfInt32Products = 0u;    // each product fits int32, the sum is int64
@@ -57,9 +59,10 @@ int64_t accumulatedProduct(int a, int b, uint mode, int productShift)
 // finishSum(): lines the sum up with the bias and adds the bias.
 int64_t finishSum(int64_t sum, int biasCode, AccumulatorPlan plan)
 {
+    // codeFromWord() widens without int64_t(int), which lavapipe compares wrongly with 0.
+    const int64_t code = codeFromWord(uint(biasCode));
     const int64_t aligned = shiftLeft(sum, plan.sumShift);
-    const int64_t bias = plan.biasShift >= 0 ? shiftLeft(int64_t(biasCode), plan.biasShift)
-                                             : floorShiftRight(int64_t(biasCode), -plan.biasShift);
+    const int64_t bias = plan.biasShift >= 0 ? shiftLeft(code, plan.biasShift) : floorShiftRight(code, -plan.biasShift);
     return aligned + bias;
 }
 

@@ -5,6 +5,7 @@
 #extension GL_EXT_shader_explicit_arithmetic_types_int64 : require
 
 #include "pool_geometry.glsl"
+#include "quantizer.glsl"
 
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const bool kInputCodes = true;
@@ -29,7 +30,7 @@ void main()
     if (kInputCodes) {
         int64_t sum = 0l;
         for (uint d = 0u; d < 4u; ++d)
-            sum += int64_t(int(inputWords[windowSource(parameters.geometry, index, d / 2u, d % 2u)]));
+            sum += codeFromWord(inputWords[windowSource(parameters.geometry, index, d / 2u, d % 2u)]);
         outputWords[2u * index] = uint(sum);
         outputWords[2u * index + 1u] = uint(uint64_t(sum) >> 32);
     } else {

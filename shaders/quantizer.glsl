@@ -48,6 +48,15 @@ int64_t lowestCode(FixedPointSpec spec)
     return spec.overflow == kOverflowSymmetricSaturate ? -maxCode(spec) : -(1l << (spec.wordBits - 1));
 }
 
+// The int32 code in `word` as an int64. Built from bit operations rather than by converting
+// int(word): lavapipe (Mesa 22.3.6) then compared the converted value with 0 as if unsigned, so
+// negative codes read as huge positive values.
+int64_t codeFromWord(uint word)
+{
+    const uint64_t high = (word & 0x80000000u) != 0u ? 0xFFFFFFFF00000000ul : 0ul;
+    return int64_t(high | uint64_t(word));
+}
+
 // Keeps the low `wordBits` bits of `bits` as a two's-complement number.
 int64_t signExtend(uint64_t bits, int wordBits)
 {

@@ -73,7 +73,7 @@ QuantizedValue quantizeElement(uint index, FixedPointSpec spec, RandomStream str
             const uint64_t high = uint64_t(sourceWords[2u * index + 1u]);
             mantissa = int64_t((high << 32) | low);
         } else {
-            mantissa = int64_t(int(sourceWords[index]));
+            mantissa = codeFromWord(sourceWords[index]);
         }
     }
 

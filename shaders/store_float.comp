@@ -4,6 +4,7 @@
 #extension GL_EXT_shader_explicit_arithmetic_types_int64 : require
 
 #include "exact_float.glsl"
+#include "quantizer.glsl"
 
 layout(local_size_x_id = 0) in;
 
@@ -36,6 +37,6 @@ void main()
     if (kSourceKind == kSourceInt64)
         value = int64_t((uint64_t(sourceWords[2u * index + 1u]) << 32) | uint64_t(sourceWords[2u * index]));
     else
-        value = int64_t(int(sourceWords[index]));
+        value = codeFromWord(sourceWords[index]);
     valueBits[index] = exactToFloatBits(value, fractionalLength);
 }

@@ -134,7 +134,8 @@ QString compareLayer(VulkanKernels& kernels, const LayerSpec& spec, Shape inputS
         subject.layer = makeCpuLayer(spec, 0, inputShape, subject.output, precision, true);
     subject.layer->loadState(subject.state);
     const int bits = setting.wordBits;
-    const Tensor input = inputTensor(inputShape, setting.floatInput, bits, bits / 2, 21);
+    // The input's fractional length is finer than the saturating formats', so stores round.
+    const Tensor input = inputTensor(inputShape, setting.floatInput, bits, bits + 3, 21);
     const Tensor gradient = inputTensor(subject.output, setting.floatGradient, bits, bits + 3, 22);
 
     ThreadPool pool(2);
@@ -224,11 +225,13 @@ void addSettingRows(int rotation)
             ++row;
             QTest::newRow(qPrintable(describe(setting))) << setting;
         }
-    for (int variant = 0; variant < 4; ++variant) {
+    // Float and fixed tensors mixed: float inputs or errors into fixed-point outputs, fixed-point
+    // inputs and errors into float outputs, and float everywhere.
+    for (int variant = 1; variant < 5; ++variant) {
         Setting setting;
-        setting.floatInput = variant & 1;
-        setting.floatGradient = variant & 2;
-        setting.floatOutputs = variant == 3;
+        setting.floatInput = variant == 1 || variant == 3;
+        setting.floatGradient = variant == 2 || variant == 3;
+        setting.floatOutputs = variant >= 3;
         setting.rounding = RoundingMode::Stochastic;
         QTest::newRow(qPrintable(describe(setting))) << setting;
     }
