@@ -1,10 +1,17 @@
 #include "histogram_view.h"
 
+#include "adaptive_splitter.h"
+#include "histogram_bars.h"
+#include "histogram_grid.h"
+#include "legend_layout.h"
 #include "plot_style.h"
+#include "tensor_labels.h"
+#include "view_timing.h"
 
-#include <QComboBox>
+#include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
@@ -13,24 +20,6 @@
 namespace fxlab::gui {
 
 namespace {
-
-// The singular noun for one element of a tensor kind, for axis labels: "weight value".
-QString elementNoun(TensorKind kind)
-{
-    switch (kind) {
-    case TensorKind::Weights:
-        return "weight";
-    case TensorKind::Biases:
-        return "bias";
-    case TensorKind::Activations:
-        return "activation";
-    case TensorKind::ActivationGradients:
-        return "activation gradient";
-    case TensorKind::WeightGradients:
-        return "weight gradient";
-    }
-    return "element";
-}
 
 QString number(double value)
 {
@@ -50,18 +39,62 @@ QCPItemStraightLine* makeRangeLine(QCustomPlot* plot, const QPen& pen)
     return line;
 }
 
+QCPBars* makeBars(QCustomPlot* plot, const QColor& colour)
+{
+    auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
+    bars->setPen(Qt::NoPen);
+    bars->setBrush(colour);
+    bars->setWidthType(QCPBars::wtPlotCoords);
+    return bars;
+}
+
 } // namespace
 
 HistogramView::HistogramView(QWidget* parent)
-    : QWidget(parent), kindChoice_(new QComboBox(this)), plot_(new QCustomPlot(this))
+    : QWidget(parent),
+      logarithmicToggle_(new QCheckBox("&Logarithmic counts", this)),
+      grid_(new HistogramGrid),
+      plot_(new QCustomPlot)
 {
-    kindChoice_->setObjectName("histogramKind");
-    for (TensorKind kind : kAllTensorKinds)
-        kindChoice_->addItem(QString::fromLatin1(toString(kind)).replace('-', ' '), int(kind));
-    connect(kindChoice_, &QComboBox::currentIndexChanged, this,
-            [this] { setKind(TensorKind(kindChoice_->currentData().toInt())); });
+    logarithmicToggle_->setObjectName("logarithmicCounts");
+    logarithmicToggle_->setToolTip("Draw counts on a logarithmic axis, so that rare codes and a few saturated "
+                                   "values stay visible beside a tall peak");
+    connect(logarithmicToggle_, &QCheckBox::toggled, this, &HistogramView::setLogarithmic);
+    connect(grid_, &HistogramGrid::cellSelected, this, [this](int layer, TensorKind kind) {
+        layer_ = layer;
+        kind_ = kind;
+        redraw();
+    });
+    createPlot();
 
+    auto* hint = new QLabel("Red: saturated. Orange: underflowed to 0. Click a tensor to enlarge it.", this);
+    hint->setToolTip("Each small histogram is one tensor. Click one, or move with the arrow keys, to see it below.");
+    hint->setWordWrap(true);
+    hint->setObjectName("histogramHint");
+    auto* topRow = new QHBoxLayout;
+    topRow->setContentsMargins(4, 2, 4, 0);
+    topRow->addWidget(hint, 1);
+    topRow->addWidget(logarithmicToggle_);
+
+    // Side by side from 800 pixels, where the grid and the histogram each get about 400.
+    auto* splitter = new AdaptiveSplitter(0.45, 800, this);
+    splitter->addWidget(grid_);
+    splitter->addWidget(plot_);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    layout->addLayout(topRow);
+    layout->addWidget(splitter, 1);
+    grid_->select(layer_, kind_);
+    redraw();
+}
+
+void HistogramView::createPlot()
+{
     plot_->setObjectName("histogramPlot");
+    plot_->installEventFilter(this);
+    ViewTiming::measureReplots(plot_, "histogram: replot");
     plot_->setAutoAddPlottableToLegend(false);
     plot_->plotLayout()->insertRow(0);
     QFont titleFont = plot_style::labelFont();
@@ -86,22 +119,23 @@ HistogramView::HistogramView(QWidget* parent)
     plot_->legend->setBrush(Qt::NoBrush);
     plot_->legend->setRowSpacing(0);
 
-    bars_ = new QCPBars(plot_->xAxis, plot_->yAxis);
-    bars_->setPen(Qt::NoPen);
-    bars_->setBrush(plot_style::kBlue);
+    bars_ = makeBars(plot_, plot_style::kBlue);
+    saturatedBars_ = makeBars(plot_, plot_style::kVermillion);
+    underflowBars_ = makeBars(plot_, plot_style::kOrange);
+    notANumberBars_ = makeBars(plot_, plot_style::kGrey);
+    // The parts sit on top of the counts in range of the same bin.
+    saturatedBars_->moveAbove(bars_);
+    underflowBars_->moveAbove(saturatedBars_);
+    notANumberBars_->moveAbove(underflowBars_);
 
-    endBars_ = new QCPBars(plot_->xAxis, plot_->yAxis);
-    endBars_->setPen(Qt::NoPen);
-    endBars_->setBrush(plot_style::kVermillion);
-
-    const QPen rangePen(plot_style::kGrey, 1.5, Qt::DashLine);
+    const QPen rangePen = plot_style::pen(plot_style::kGrey, 1.5, Qt::DashLine);
     rangeKey_ = plot_->addGraph();
     rangeKey_->setPen(rangePen);
-    underflowKey_ = plot_->addGraph();
-    underflowKey_->setPen(Qt::NoPen);
+    noteKey_ = plot_->addGraph();
+    noteKey_->setPen(Qt::NoPen);
     // An empty QCPLegend has a maximum width of 0 and squeezes its whole layout column. So the
     // legend always keeps its entries, and showMessage() hides it instead of emptying it.
-    fillLegend({bars_, endBars_, rangeKey_, underflowKey_});
+    fillLegend({bars_, saturatedBars_, underflowBars_, rangeKey_});
     minimumLine_ = makeRangeLine(plot_, rangePen);
     maximumLine_ = makeRangeLine(plot_, rangePen);
 
@@ -110,18 +144,6 @@ HistogramView::HistogramView(QWidget* parent)
     message_->position->setCoords(0.5, 0.5);
     message_->setFont(plot_style::labelFont());
     message_->setColor(plot_style::kGrey);
-
-    auto* choiceRow = new QHBoxLayout;
-    auto* choiceLabel = new QLabel("&Tensor:", this);
-    choiceLabel->setBuddy(kindChoice_);
-    choiceRow->addWidget(choiceLabel);
-    choiceRow->addWidget(kindChoice_);
-    choiceRow->addStretch();
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(choiceRow);
-    layout->addWidget(plot_, 1);
-    redraw();
 }
 
 void HistogramView::setLayer(int layer)
@@ -129,6 +151,7 @@ void HistogramView::setLayer(int layer)
     if (layer == layer_)
         return;
     layer_ = layer;
+    grid_->select(layer_, kind_);
     redraw();
 }
 
@@ -137,19 +160,57 @@ void HistogramView::setKind(TensorKind kind)
     if (kind == kind_)
         return;
     kind_ = kind;
-    kindChoice_->setCurrentIndex(kindChoice_->findData(int(kind)));
+    grid_->select(layer_, kind_);
     redraw();
 }
 
 void HistogramView::showSnapshot(const SnapshotPointer& snapshot)
 {
     snapshot_ = snapshot;
+    // A reset or a new experiment empties the timeline; its old point no longer belongs here.
+    if (point_ && snapshot_ && snapshot_->timeline.empty())
+        point_.reset();
+    redraw();
+}
+
+void HistogramView::setShownPoint(TimelinePointer point)
+{
+    if (point == point_)
+        return;
+    point_ = std::move(point);
+    redraw();
+}
+
+void HistogramView::setLogarithmic(bool logarithmic)
+{
+    if (logarithmic == logarithmic_)
+        return;
+    logarithmic_ = logarithmic;
+    if (logarithmicToggle_->isChecked() != logarithmic) {
+        const QSignalBlocker blocker(logarithmicToggle_);
+        logarithmicToggle_->setChecked(logarithmic);
+    }
+    grid_->setLogarithmic(logarithmic);
     redraw();
 }
 
 int HistogramView::barCount() const
 {
-    return bars_->dataCount() + endBars_->dataCount();
+    return bars_->dataCount();
+}
+
+std::vector<double> HistogramView::barTotals() const
+{
+    std::vector<double> totals;
+    for (auto bar = bars_->data()->constBegin(); bar != bars_->data()->constEnd(); ++bar) {
+        double total = bar->value;
+        for (QCPBars* part : {saturatedBars_, underflowBars_, notANumberBars_})
+            for (auto stacked = part->data()->constBegin(); stacked != part->data()->constEnd(); ++stacked)
+                if (stacked->key == bar->key)
+                    total += stacked->value;
+        totals.push_back(total);
+    }
+    return totals;
 }
 
 QString HistogramView::xAxisLabel() const
@@ -157,9 +218,39 @@ QString HistogramView::xAxisLabel() const
     return plot_->xAxis->label();
 }
 
+QStringList HistogramView::legendEntries() const
+{
+    QStringList entries;
+    for (int i = 0; i < plot_->legend->itemCount(); ++i)
+        if (auto* item = qobject_cast<QCPPlottableLegendItem*>(plot_->legend->item(i)))
+            entries << item->plottable()->name();
+    return entries;
+}
+
+bool HistogramView::valueAxisIsLogarithmic() const
+{
+    return plot_->yAxis->scaleType() == QCPAxis::stLogarithmic;
+}
+
 void HistogramView::replotNow()
 {
+    if (stale_)
+        redraw();
     plot_->replot();
+}
+
+void HistogramView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (stale_)
+        redraw();
+}
+
+const Statistics* HistogramView::shownStatistics() const
+{
+    if (point_)
+        return &point_->statistics;
+    return snapshot_ ? &snapshot_->statistics : nullptr;
 }
 
 void HistogramView::showMessage(const QString& title, const QString& message)
@@ -167,12 +258,14 @@ void HistogramView::showMessage(const QString& title, const QString& message)
     title_->setText(title);
     message_->setText(message);
     message_->setVisible(true);
-    bars_->data()->clear();
-    endBars_->data()->clear();
+    for (QCPBars* bars : {bars_, saturatedBars_, underflowBars_, notANumberBars_})
+        bars->data()->clear();
     setRangeLines(0, 0, false);
     plot_->legend->setVisible(false);
     plot_->xAxis->setLabel({});
     plot_->xAxis->setRange(0, 1);
+    plot_->yAxis->setScaleType(QCPAxis::stLinear);
+    plot_->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
     plot_->yAxis->setRange(0, 1);
 }
 
@@ -182,6 +275,15 @@ void HistogramView::fillLegend(std::initializer_list<QCPAbstractPlottable*> entr
     plot_->legend->clearItems();
     for (QCPAbstractPlottable* entry : entries)
         entry->addToLegend();
+    fitLegendColumns(plot_->legend, plot_->width());
+}
+
+// The plot's width changes with the dock and with the splitter beside the grid.
+bool HistogramView::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == plot_ && event->type() == QEvent::Resize)
+        fitLegendColumns(plot_->legend, plot_->width());
+    return QWidget::eventFilter(watched, event);
 }
 
 void HistogramView::setRangeLines(double minimum, double maximum, bool visible)
@@ -194,89 +296,162 @@ void HistogramView::setRangeLines(double minimum, double maximum, bool visible)
     maximumLine_->setVisible(visible);
 }
 
+// Linear counts start at 0; logarithmic ones at 0.5, so that a bin of one value is a visible bar.
+void HistogramView::setValueRange(double maxCount)
+{
+    if (logarithmic_) {
+        plot_->yAxis->setScaleType(QCPAxis::stLogarithmic);
+        if (!plot_->yAxis->ticker().dynamicCast<QCPAxisTickerLog>())
+            plot_->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog));
+        plot_->yAxis->setRange(0.5, 2 * std::max(maxCount, 1.0));
+    } else {
+        plot_->yAxis->setScaleType(QCPAxis::stLinear);
+        if (plot_->yAxis->ticker().dynamicCast<QCPAxisTickerLog>())
+            plot_->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+        plot_->yAxis->setRange(0, 1.1 * std::max(maxCount, 1.0));
+    }
+    plot_->yAxis->setLabel(logarithmic_ ? "count (logarithmic)" : "count");
+}
+
 void HistogramView::redraw()
 {
-    const QString kindName = QString::fromLatin1(toString(kind_)).replace('-', ' ');
+    // A hidden view, such as a dock behind another tab, draws when it is shown again.
+    if (!isVisible()) {
+        stale_ = true;
+        return;
+    }
+    stale_ = false;
+    static ViewTiming timing("histograms: redraw");
+    const ScopedViewTimer timer(timing);
+    grid_->setSource(snapshot_, point_);
+
+    const Statistics* statistics = shownStatistics();
     if (!snapshot_ || size_t(layer_) >= snapshot_->experiment.network.layers.size()) {
-        showMessage("Tensor histogram", "Select a layer in the table.");
+        showMessage("Tensor histogram", "Select a tensor above.");
     } else {
         const LayerSpec& layer = snapshot_->experiment.network.layers[size_t(layer_)];
-        const QString what = QString::fromStdString(layer.name) + " " + kindName;
-        const Statistics& statistics = snapshot_->statistics;
+        const QString tensorName = QString::fromStdString(layer.name) + " " + kindName(kind_);
         if (!hasTensor(snapshot_->experiment.network, size_t(layer_), kind_)) {
-            showMessage(what, QString::fromStdString(layer.name) + " has no " + kindName
-                                  + ": select another layer or tensor.");
-        } else if (size_t(layer_) >= statistics.layers.size() || !statistics.layers[size_t(layer_)][size_t(kind_)].present) {
-            showMessage(what, "The histogram appears after the first training step.");
+            showMessage(tensorName, QString::fromStdString(layer.name) + " has no " + kindName(kind_)
+                                  + ": select another tensor.");
+        } else if (size_t(layer_) >= statistics->layers.size() || !statistics->layers[size_t(layer_)][size_t(kind_)].present) {
+            showMessage(tensorName, "The histogram appears after the first training step.");
         } else {
-            const TensorStatistics& tensor = statistics.layers[size_t(layer_)][size_t(kind_)];
-            // Statistics::step is the index of the latest step, counted from 0; the status bar
-            // counts steps done, so the same step is shown as index + 1.
-            const QString title = what + " after step " + QString::number(statistics.step + 1);
+            const TensorStatistics& tensor = statistics->layers[size_t(layer_)][size_t(kind_)];
+            // Statistics::step is the index of the latest step, counted from 0; the status bar and
+            // the timeline count steps done, so the same step is shown as index + 1.
+            shownStep_ = statistics->step + 1;
+            QString title = tensorName + " after step " + QLocale().toString(shownStep_);
+            if (point_)
+                title += " (timeline)";
             message_->setVisible(false);
-            if (tensor.isFixed)
-                drawCodes(tensor, snapshot_->experiment.precision.at(size_t(layer_), kind_), title);
-            else
+            if (tensor.isFixed) {
+                // NOTE: the rounding and overflow mode come from the precision in force now. A step
+                // before a precision change may have used others; the format itself is the one
+                // recorded with the histogram.
+                const TensorPrecision& precision = snapshot_->experiment.precision.at(size_t(layer_), kind_);
+                const bool changedSince = point_ && !snapshot_->precisionChanges.empty()
+                                          && point_->step < snapshot_->precisionChanges.back();
+                const QString rounding = changedSince ? QString() : QString::fromLatin1(toString(precision.spec.rounding));
+                drawCodes(tensor, precision.spec.overflow, title, rounding);
+            } else {
                 drawValues(tensor, title);
+            }
         }
     }
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void HistogramView::drawCodes(const TensorStatistics& statistics, const TensorPrecision& precision,
-                              const QString& what)
+void HistogramView::drawCodes(const TensorStatistics& statistics, OverflowMode overflow, const QString& heading,
+                              const QString& rounding)
 {
     const CodeHistogram& histogram = statistics.codes;
     const FixedFormat& format = histogram.format;
     const double step = format.step();
     const int codesPerBar = 1 << histogram.binShift;
-    const int64_t lowestCode = precision.spec.overflow == OverflowMode::SymmetricSaturate ? -format.maxCode()
-                                                                                          : format.minCode();
-    const size_t lowestBin = histogram.binOf(int32_t(lowestCode));
-    const size_t highestBin = histogram.binOf(int32_t(format.maxCode()));
+    const CodeBars bars = splitCodeBars(histogram, overflow);
+    fillCodeBars(bars, histogram);
 
-    QVector<double> keys, counts, endKeys, endCounts;
-    double maxCount = 1;
-    for (size_t bin = 0; bin < histogram.counts.size(); ++bin) {
-        const double centre = 0.5 * double(histogram.firstCodeOf(bin) + histogram.lastCodeOf(bin)) * step;
-        const double count = double(histogram.counts[bin]);
-        maxCount = std::max(maxCount, count);
-        const bool end = bin == lowestBin || bin == highestBin;
-        (end ? endKeys : keys).push_back(centre);
-        (end ? endCounts : counts).push_back(count);
-    }
-    bars_->setData(keys, counts, true);
-    endBars_->setData(endKeys, endCounts, true);
-    for (QCPBars* bars : {bars_, endBars_})
-        bars->setWidth(0.9 * codesPerBar * step);
-
-    const double minimum = double(lowestCode) * step;
+    const double minimum = format.valueOf(overflow == OverflowMode::SymmetricSaturate ? -format.maxCode() : format.minCode());
     const double maximum = format.maxValue();
     setRangeLines(minimum, maximum, true);
 
-    title_->setText(QString("%1: %2-bit, fl %3, %4")
-                        .arg(what)
-                        .arg(format.wordBits)
-                        .arg(format.fractionalLength)
-                        .arg(QString::fromLatin1(toString(precision.spec.rounding))));
+    QString title = QString("%1: %2-bit, fl %3").arg(heading).arg(format.wordBits).arg(format.fractionalLength);
+    if (!rounding.isEmpty())
+        title += ", " + rounding;
+    title_->setText(title);
     const QString stepText = QString("step 2^%1 = %2").arg(-format.fractionalLength).arg(number(step));
     const QString binning = codesPerBar == 1 ? QString("one bar per code") : QString("each bar: %1 codes").arg(codesPerBar);
     plot_->xAxis->setLabel(elementNoun(kind_) + " value (" + binning + ", " + stepText + ")");
-
-    const uint64_t total = histogram.total();
-    bars_->setName(QString("codes in use (%1 values)").arg(countText(total)));
-    endBars_->setName(QString("end codes: %1 saturated high, %2 low")
-                          .arg(countText(histogram.saturatedHigh), countText(histogram.saturatedLow)));
-    rangeKey_->setName("representable: " + number(minimum) + " to " + number(maximum));
-    underflowKey_->setName("underflowed to 0: " + countText(histogram.underflowed));
-    fillLegend({bars_, endBars_, rangeKey_, underflowKey_});
+    nameCodeParts(bars, minimum, maximum);
 
     const double margin = 0.04 * (maximum - minimum) + codesPerBar * step;
     plot_->xAxis->setRange(minimum - margin, maximum + margin);
-    plot_->yAxis->setRange(0, 1.1 * maxCount);
 }
 
-void HistogramView::drawValues(const TensorStatistics& statistics, const QString& what)
+void HistogramView::fillCodeBars(const CodeBars& bars, const CodeHistogram& histogram)
+{
+    const double step = histogram.format.step();
+    const auto centre = [&](size_t bin) {
+        return 0.5 * double(histogram.firstCodeOf(bin) + histogram.lastCodeOf(bin)) * step;
+    };
+
+    QVector<double> keys, counts;
+    keys.reserve(qsizetype(bars.binCount()));
+    counts.reserve(qsizetype(bars.binCount()));
+    double maxCount = 1;
+    for (size_t bin = 0; bin < bars.binCount(); ++bin) {
+        keys.push_back(centre(bin));
+        counts.push_back(double(bars.inRange[bin]));
+        maxCount = std::max(maxCount, double(bars.total(bin)));
+    }
+    bars_->setData(keys, counts, true);
+
+    const auto setPart = [&](QCPBars* part, std::initializer_list<std::pair<size_t, uint64_t>> entries) {
+        QVector<double> partKeys, partCounts;
+        for (const auto& [bin, count] : entries) {
+            if (count == 0)
+                continue;
+            partKeys.push_back(centre(bin));
+            partCounts.push_back(double(count));
+        }
+        part->setData(partKeys, partCounts);
+    };
+    setPart(saturatedBars_, {{bars.lowestBin, bars.saturatedLow}, {bars.highestBin, bars.saturatedHigh}});
+    setPart(underflowBars_, {{bars.zeroBin, bars.underflowed}});
+    setPart(notANumberBars_, {{bars.zeroBin, bars.notANumber}});
+
+    const double width = 0.9 * double(int64_t{1} << histogram.binShift) * step;
+    for (QCPBars* part : {bars_, saturatedBars_, underflowBars_, notANumberBars_})
+        part->setWidth(width);
+    setValueRange(maxCount);
+}
+
+void HistogramView::nameCodeParts(const CodeBars& bars, double minimum, double maximum)
+{
+    uint64_t inRange = 0;
+    for (uint64_t count : bars.inRange)
+        inRange += count;
+    bars_->setName("values in range: " + countText(inRange));
+    saturatedBars_->setName(QString("saturated to the end codes: %1 high, %2 low")
+                                .arg(countText(bars.saturatedHigh), countText(bars.saturatedLow)));
+    underflowBars_->setName("underflowed to 0: " + countText(bars.underflowed));
+    notANumberBars_->setName("not a number, stored as 0: " + countText(bars.notANumber));
+    rangeKey_->setName("representable range: " + number(minimum) + " to " + number(maximum));
+    noteKey_->setName(QString("wrapped, counted where they landed: %1 high, %2 low")
+                          .arg(countText(bars.wrappedHigh), countText(bars.wrappedLow)));
+
+    if (bars.wraps && bars.notANumber > 0)
+        fillLegend({bars_, noteKey_, underflowBars_, notANumberBars_, rangeKey_});
+    else if (bars.wraps)
+        fillLegend({bars_, noteKey_, underflowBars_, rangeKey_});
+    else if (bars.notANumber > 0)
+        fillLegend({bars_, saturatedBars_, underflowBars_, notANumberBars_, rangeKey_});
+    else
+        fillLegend({bars_, saturatedBars_, underflowBars_, rangeKey_});
+}
+
+void HistogramView::drawValues(const TensorStatistics& statistics, const QString& heading)
 {
     const ValueHistogram& histogram = statistics.values;
     const double width = histogram.binWidth();
@@ -289,18 +464,20 @@ void HistogramView::drawValues(const TensorStatistics& statistics, const QString
     }
     bars_->setData(keys, counts, true);
     bars_->setWidth(0.9 * (width > 0 ? width : 1));
-    endBars_->data()->clear();
+    for (QCPBars* part : {saturatedBars_, underflowBars_, notANumberBars_})
+        part->data()->clear();
     setRangeLines(0, 0, false);
 
-    title_->setText(what + ": float");
-    plot_->xAxis->setLabel(elementNoun(kind_) + " value (float, each bar " + number(width) + " wide)");
-    bars_->setName(QString("values (%1)").arg(countText(histogram.total())));
-    underflowKey_->setName(QString("not finite: %1").arg(countText(histogram.notFinite)));
-    fillLegend({bars_, underflowKey_});
+    title_->setText(heading + ": float");
+    plot_->xAxis->setLabel(elementNoun(kind_) + " value (float, " + QString::number(histogram.counts.size())
+                           + " equal bins, each " + number(width) + " wide)");
+    bars_->setName(QString("values: %1").arg(countText(histogram.total())));
+    noteKey_->setName(QString("not finite: %1").arg(countText(histogram.notFinite)));
+    fillLegend({bars_, noteKey_});
 
     const double span = std::max(histogram.maximum - histogram.minimum, 1e-12);
     plot_->xAxis->setRange(histogram.minimum - 0.04 * span, histogram.maximum + 0.04 * span);
-    plot_->yAxis->setRange(0, 1.1 * maxCount);
+    setValueRange(maxCount);
 }
 
 } // namespace fxlab::gui

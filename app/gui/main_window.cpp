@@ -9,7 +9,10 @@
 #include "presentation_mode.h"
 #include "run_status_bar.h"
 #include "run_workspace.h"
+#include "sample_view.h"
 #include "saturation_counters_view.h"
+#include "saturation_heatmap.h"
+#include "timeline_bar.h"
 #include "training_plots.h"
 #include "window_settings.h"
 
@@ -131,6 +134,8 @@ void MainWindow::createLayout()
     plots_ = new TrainingPlots;
     histogram_ = new HistogramView;
     counters_ = new SaturationCountersView;
+    heatmap_ = new SaturationHeatmap;
+    samples_ = new SampleView;
 
     tableModel_ = new LayerTableModel(this);
     table_ = new QTableView;
@@ -174,11 +179,13 @@ void MainWindow::createLayout()
     // a row need the room.
     setCentralWidget(group("Loss and accuracy", plots_));
     setDockNestingEnabled(true);
-    addDock("histogramDock", "Tensor histogram (latest step)", histogram_, Qt::RightDockWidgetArea);
-    addDock("countersDock", "Saturation and underflow since step 0", counters_, Qt::RightDockWidgetArea);
+    addDock("histogramDock", "Tensor histograms", histogram_, Qt::RightDockWidgetArea);
+    addDock("countersDock", "Saturation totals", counters_, Qt::RightDockWidgetArea);
     addDock("precisionDock", "Precision per layer", group(QString(), table_, tableLegend), Qt::BottomDockWidgetArea);
     resizeDocks({findChild<QDockWidget*>("histogramDock")}, {500}, Qt::Horizontal);
     resizeDocks({findChild<QDockWidget*>("precisionDock")}, {330}, Qt::Vertical);
+
+    createWatchViews();
 
     statusBar_ = new RunStatusBar(this);
     setStatusBar(statusBar_);
@@ -313,10 +320,13 @@ void MainWindow::selectFirstWeightedLayer()
 void MainWindow::showSnapshot(const SnapshotPointer& snapshot)
 {
     latest_ = snapshot;
+    timeline_->showSnapshot(*snapshot);
     tableModel_->showSnapshot(*snapshot);
     plots_->showSnapshot(*snapshot);
     histogram_->showSnapshot(snapshot);
     counters_->showSnapshot(*snapshot);
+    heatmap_->showSnapshot(snapshot);
+    samples_->showSnapshot(snapshot);
     statusBar_->showSnapshot(*snapshot);
     updateActions(snapshot->state);
 
@@ -356,6 +366,7 @@ void MainWindow::replotNow()
 {
     plots_->replotNow();
     histogram_->replotNow();
+    heatmap_->replotNow();
 }
 
 void MainWindow::shutDownWorker()

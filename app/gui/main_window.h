@@ -28,7 +28,10 @@ class LayerTableModel;
 class PresentationMode;
 class RunStatusBar;
 class RunWorkspace;
+class SampleView;
 class SaturationCountersView;
+class SaturationHeatmap;
+class TimelineBar;
 class TrainingPlots;
 
 class MainWindow : public QMainWindow {
@@ -69,6 +72,9 @@ public:
     QTableView* layerTable() const { return table_; }
     TrainingPlots* trainingPlots() const { return plots_; }
     HistogramView* histogramView() const { return histogram_; }
+    SaturationHeatmap* saturationHeatmap() const { return heatmap_; }
+    SampleView* sampleView() const { return samples_; }
+    TimelineBar* timelineBar() const { return timeline_; }
     RunStatusBar* runStatusBar() const { return statusBar_; }
     RunWorkspace* runWorkspace() const { return runWorkspace_; }
     PresentationMode* presentationMode() const { return presentationMode_; }
@@ -89,6 +95,8 @@ private:
     void createMenus();
     void createToolBar();
     void createLayout();
+    // Adds the heatmap and sample docks and the timeline; defined in watch_views.cpp.
+    void createWatchViews();
     void showSnapshot(const SnapshotPointer& snapshot);
     void updateActions(RunState state);
     void reportFailure(const Snapshot& snapshot);
@@ -112,6 +120,9 @@ private:
     LayerTableModel* tableModel_ = nullptr;
     QTableView* table_ = nullptr;
     SaturationCountersView* counters_ = nullptr;
+    SaturationHeatmap* heatmap_ = nullptr;
+    SampleView* samples_ = nullptr;
+    TimelineBar* timeline_ = nullptr;
     RunStatusBar* statusBar_ = nullptr;
     RunWorkspace* runWorkspace_ = nullptr;
     PresentationMode* presentationMode_ = nullptr;

@@ -34,10 +34,17 @@ void RunController::send(std::function<void(TrainingWorker&)> command)
 void RunController::loadExperiment(const Experiment& experiment, const BackendChoice& backend)
 {
     experiment_ = experiment;
+    // The window draws test curves during the first epoch too: an experiment without a schedule of
+    // its own is evaluated every kWindowEvaluateEvery steps on the first kWindowEvaluationSamples.
+    if (experiment_.training.evaluateEvery == 0) {
+        experiment_.training.evaluateEvery = kWindowEvaluateEvery;
+        if (experiment_.training.evaluationSamples == 0)
+            experiment_.training.evaluationSamples = kWindowEvaluationSamples;
+    }
     backend_ = backend;
     qCInfo(logGui).noquote() << "run" << name_ << "loads experiment" << QString::fromStdString(experiment.name)
                              << "with backend" << QString::fromStdString(backend.name);
-    send([experiment, backend](TrainingWorker& worker) { worker.setExperiment(experiment, backend); });
+    send([experiment = experiment_, backend](TrainingWorker& worker) { worker.setExperiment(experiment, backend); });
 }
 
 void RunController::setTrainingData(std::shared_ptr<const DatasetPair> data)

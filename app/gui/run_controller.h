@@ -30,6 +30,11 @@ public:
     std::shared_ptr<const DatasetPair> trainingData() const { return trainingData_; }
     uint32_t stopAfter() const { return stopAfter_; }
 
+    // The test evaluations between epoch ends that loadExperiment() adds to an experiment that
+    // sets none: every 100 steps, on the first 1,000 test samples.
+    static constexpr int kWindowEvaluateEvery = 100;
+    static constexpr int kWindowEvaluationSamples = 1000;
+
     // Replaces the run with a new, idle one of `experiment`.
     void loadExperiment(const Experiment& experiment, const BackendChoice& backend);
     // Trains on `data` instead of the experiment's data folder (tests, demos). Discards progress.

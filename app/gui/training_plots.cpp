@@ -1,7 +1,13 @@
 #include "training_plots.h"
 
+#include "legend_layout.h"
 #include "plot_style.h"
+#include "step_axis_items.h"
+#include "view_timing.h"
 
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QLocale>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
@@ -24,37 +30,49 @@ void styleAxisRect(QCPAxisRect* rect, const QString& xLabel, const QString& yLab
     rect->axis(QCPAxis::atLeft)->setLabel(yLabel);
 }
 
-QCPGraph* addGraph(QCPAxisRect* rect, const QString& name, const QColor& colour, QCPLegend* legend)
+QCPGraph* addGraph(QCPAxisRect* rect, const QString& name, const QPen& pen)
 {
     QCPGraph* graph = rect->parentPlot()->addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
     graph->setName(name);
-    graph->setPen(QPen(colour, 2));
-    graph->addToLegend(legend);
+    graph->setPen(pen);
     return graph;
 }
 
-// A one-line legend in its own layout row above a panel, so that it never covers a curve.
-QCPLegend* legendRowAbove(QCustomPlot* plot, QCPLegend* legend, int row)
+// The float twin's curves: the colour of the fixed-point curve, mixed halfway with white.
+QColor lighter(const QColor& colour)
 {
-    plot->plotLayout()->insertRow(row);
-    plot->plotLayout()->addElement(row, 0, legend);
-    plot->plotLayout()->setRowStretchFactor(row, 0.001);
-    legend->setVisible(true);
-    legend->setLayer("legend");
-    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-    legend->setWrap(0);
-    legend->setFont(plot_style::labelFont());
-    legend->setBorderPen(Qt::NoPen);
-    legend->setBrush(Qt::NoBrush);
-    legend->setMargins(QMargins(0, 2, 0, 0));
-    return legend;
+    return QColor((colour.red() + 255) / 2, (colour.green() + 255) / 2, (colour.blue() + 255) / 2);
+}
+
+QString count(int value)
+{
+    return QLocale().toString(value);
+}
+
+// Whether a test point of `row` used only the first evaluationSamples test samples: the
+// evaluations between epoch ends do, when the setting is below the size of the test set.
+bool usedPartOfTestSet(const MetricsRow& row, const TrainingSettings& training)
+{
+    return training.evaluateEvery > 0 && training.evaluationSamples > 0
+           && row.testSamples == training.evaluationSamples;
 }
 
 } // namespace
 
-TrainingPlots::TrainingPlots(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this))
+TrainingPlots::TrainingPlots(QWidget* parent)
+    : QWidget(parent), floatTwinToggle_(new QCheckBox("&Float twin", this)), plot_(new QCustomPlot(this))
 {
+    floatTwinToggle_->setObjectName("floatTwinToggle");
+    floatTwinToggle_->setToolTip("Train the same network from the same seed in float beside this run, and draw "
+                                 "its curves dashed. Turned on in the middle of a run, the twin catches up "
+                                 "by taking two steps for each step of the run.");
+    connect(floatTwinToggle_, &QCheckBox::toggled, this, [this](bool enabled) {
+        requestedFloatTwin_ = enabled;
+        emit floatTwinToggled(enabled);
+    });
+
     plot_->setObjectName("trainingPlot");
+    ViewTiming::measureReplots(plot_, "curves: replot");
     plot_->setAutoAddPlottableToLegend(false);
 
     lossRect_ = plot_->axisRect();
@@ -68,21 +86,24 @@ TrainingPlots::TrainingPlots(QWidget* parent) : QWidget(parent), plot_(new QCust
     styleAxisRect(accuracyRect_, "training step (one mini-batch each)", "accuracy (%)");
     accuracyRect_->axis(QCPAxis::atLeft)->setRange(0, 100);
 
-    // The plot's own legend moves out of the loss panel's inset; the accuracy panel gets a second
-    // one. Rows from the top: loss legend, loss panel, accuracy legend, accuracy panel.
-    lossRect_->insetLayout()->take(plot_->legend);
-    lossRect_->insetLayout()->simplify();
-    lossLegend_ = legendRowAbove(plot_, plot_->legend, 0);
-    accuracyLegend_ = legendRowAbove(plot_, new QCPLegend, 2);
+    fixed_ = addCurves(false);
+    twin_ = addCurves(true);
+    const auto ring = [](const QColor& colour) {
+        QCPScatterStyle style(QCPScatterStyle::ssCircle, plot_style::scaled(11));
+        style.setPen(plot_style::pen(colour, 2));
+        return style;
+    };
+    wholeSetLoss_ = addGraph(lossRect_, "test on the whole test set", Qt::NoPen);
+    wholeSetLoss_->setLineStyle(QCPGraph::lsNone);
+    wholeSetLoss_->setScatterStyle(ring(plot_style::kGreen));
+    wholeSetAccuracy_ = addGraph(accuracyRect_, wholeSetLoss_->name(), Qt::NoPen);
+    wholeSetAccuracy_->setLineStyle(QCPGraph::lsNone);
+    wholeSetAccuracy_->setScatterStyle(ring(plot_style::kGreen));
 
-    trainLoss_ = addGraph(lossRect_, "train loss (mean since the previous point)", plot_style::kBlue, lossLegend_);
-    trainAccuracy_ = addGraph(accuracyRect_, "train accuracy", plot_style::kOrange, accuracyLegend_);
-    testAccuracy_ = addGraph(accuracyRect_, "test accuracy", plot_style::kGreen, accuracyLegend_);
-    testAccuracy_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 7));
-
-    precisionChangeKey_ = addGraph(lossRect_, "precision changed", plot_style::kGrey, lossLegend_);
-    precisionChangeKey_->setPen(QPen(plot_style::kGrey, 1.5, Qt::DashLine));
-    precisionChangeKey_->removeFromLegend(lossLegend_);
+    precisionChangeKey_ = addGraph(lossRect_, "precision changed", precisionChangePen());
+    cursorKey_ = addGraph(lossRect_, "step shown by the timeline", timelineCursorPen());
+    createLegend();
+    createCursor();
 
     emptyHint_ = new QCPItemText(plot_);
     emptyHint_->setClipAxisRect(lossRect_);
@@ -93,72 +114,226 @@ TrainingPlots::TrainingPlots(QWidget* parent) : QWidget(parent), plot_(new QCust
     emptyHint_->setColor(plot_style::kGrey);
     emptyHint_->setText("No training steps yet: press Start.");
 
+    auto* toggleRow = new QHBoxLayout;
+    toggleRow->setContentsMargins(6, 0, 6, 0);
+    toggleRow->addWidget(floatTwinToggle_);
+    toggleRow->addStretch();
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(plot_);
-    updateRanges(kMinimumStepRange, 1);
+    layout->setSpacing(2);
+    layout->addLayout(toggleRow);
+    layout->addWidget(plot_, 1);
+    updateRanges();
+}
+
+TrainingPlots::Curves TrainingPlots::addCurves(bool floatTwin)
+{
+    const auto curvePen = [floatTwin](const QColor& colour) {
+        return floatTwin ? plot_style::pen(lighter(colour), 2, Qt::DashLine) : plot_style::pen(colour, 2);
+    };
+    const QString prefix = floatTwin ? "float twin: " : "";
+    Curves curves{};
+    curves.trainLoss = addGraph(lossRect_, prefix + "train", curvePen(plot_style::kBlue));
+    curves.testLoss = addGraph(lossRect_, prefix + "test", curvePen(plot_style::kGreen));
+    curves.trainAccuracy = addGraph(accuracyRect_, prefix + "train", curvePen(plot_style::kBlue));
+    curves.testAccuracy = addGraph(accuracyRect_, prefix + "test", curvePen(plot_style::kGreen));
+    const QColor testColour = floatTwin ? lighter(plot_style::kGreen) : plot_style::kGreen;
+    for (QCPGraph* test : {curves.testLoss, curves.testAccuracy})
+        test->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, testColour, plot_style::scaled(6)));
+    return curves;
+}
+
+// One legend row above both panels: the colours mean the same in each, so one key serves both.
+void TrainingPlots::createLegend()
+{
+    lossRect_->insetLayout()->take(plot_->legend);
+    lossRect_->insetLayout()->simplify();
+    legend_ = plot_->legend;
+    // The legend keeps its own width at the left; an empty element takes the rest of the row.
+    auto* legendRow = new QCPLayoutGrid;
+    plot_->plotLayout()->insertRow(0);
+    plot_->plotLayout()->addElement(0, 0, legendRow);
+    plot_->plotLayout()->setRowStretchFactor(0, 0.001);
+    legendRow->addElement(0, 0, legend_);
+    legendRow->addElement(0, 1, new QCPLayoutGrid);
+    legendRow->setColumnStretchFactors({0.001, 1});
+    legend_->setVisible(true);
+    legend_->setLayer("legend");
+    legend_->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    legend_->setFont(plot_style::labelFont());
+    legend_->setBorderPen(Qt::NoPen);
+    legend_->setBrush(Qt::NoBrush);
+    legend_->setMargins(QMargins(0, 2, 0, 0));
+    updateLegend();
+}
+
+void TrainingPlots::createCursor()
+{
+    lossCursor_ = addVerticalLine(lossRect_, timelineCursorPen());
+    accuracyCursor_ = addVerticalLine(accuracyRect_, timelineCursorPen());
+    cursorLabel_ = new QCPItemText(plot_);
+    cursorLabel_->setClipAxisRect(lossRect_);
+    cursorLabel_->position->setTypeX(QCPItemPosition::ptPlotCoords);
+    cursorLabel_->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    cursorLabel_->position->setAxes(lossRect_->axis(QCPAxis::atBottom), lossRect_->axis(QCPAxis::atLeft));
+    cursorLabel_->position->setAxisRect(lossRect_);
+    cursorLabel_->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    cursorLabel_->setPadding(QMargins(4, 2, 4, 2));
+    cursorLabel_->setFont(plot_style::labelFont());
+    cursorLabel_->setBrush(QColor(255, 255, 255, 220));
+    for (QCPAbstractItem* item : {static_cast<QCPAbstractItem*>(lossCursor_),
+                                  static_cast<QCPAbstractItem*>(accuracyCursor_),
+                                  static_cast<QCPAbstractItem*>(cursorLabel_)})
+        item->setVisible(false);
 }
 
 int TrainingPlots::trainLossPointCount() const
 {
-    return trainLoss_->dataCount();
+    return fixed_.trainLoss->dataCount();
 }
 
 int TrainingPlots::trainAccuracyPointCount() const
 {
-    return trainAccuracy_->dataCount();
+    return fixed_.trainAccuracy->dataCount();
 }
 
 int TrainingPlots::testAccuracyPointCount() const
 {
-    return testAccuracy_->dataCount();
+    return fixed_.testAccuracy->dataCount();
 }
 
-bool TrainingPlots::setTestAccuracyName(const TrainingSettings& training)
+int TrainingPlots::testLossPointCount() const
 {
-    const QString when = training.evaluateEvery > 0 ? QString("every %1 steps").arg(training.evaluateEvery)
-                                                    : QString("each epoch");
-    const QString name = "test accuracy (" + when + ")";
-    if (name == testAccuracy_->name())
-        return false;
-    testAccuracy_->setName(name);
-    return true;
+    return fixed_.testLoss->dataCount();
+}
+
+int TrainingPlots::floatTrainLossPointCount() const
+{
+    return twin_.trainLoss->dataCount();
+}
+
+int TrainingPlots::floatTestAccuracyPointCount() const
+{
+    return twin_.testAccuracy->dataCount();
 }
 
 void TrainingPlots::showSnapshot(const Snapshot& snapshot)
 {
+    static ViewTiming timing("curves: showSnapshot");
+    const ScopedViewTimer timer(timing);
+    followFloatTwin(snapshot);
+
     const std::vector<MetricsRow>& rows = snapshot.rows;
+    const std::vector<MetricsRow>& floatRows = snapshot.floatRows;
     const uint32_t lastStep = rows.empty() ? 0 : rows.back().step;
-    const bool renamed = setTestAccuracyName(snapshot.experiment.training);
-    if (!renamed && rows.size() == shownRows_ && lastStep == shownLastStep_
-        && snapshot.precisionChanges == shownPrecisionChanges_)
+    const uint32_t floatLastStep = floatRows.empty() ? 0 : floatRows.back().step;
+    if (rows.size() == shownRows_ && lastStep == shownLastStep_ && floatRows.size() == shownFloatRows_
+        && floatLastStep == shownFloatLastStep_ && snapshot.precisionChanges == shownPrecisionChanges_)
         return;
     shownRows_ = rows.size();
     shownLastStep_ = lastStep;
+    shownFloatRows_ = floatRows.size();
+    shownFloatLastStep_ = floatLastStep;
 
-    QVector<double> steps, losses, accuracies, testSteps, testAccuracies;
+    const TrainingSettings& training = snapshot.experiment.training;
+    maxLoss_ = 0;
+    fillCurves(fixed_, rows);
+    fillCurves(twin_, floatRows);
+    fillWholeSetPoints(rows, training);
+    nameTestCurves(rows, training);
+    lastStep_ = std::max(lastStep, floatLastStep);
+
+    emptyHint_->setVisible(rows.empty());
+    showPrecisionChanges(snapshot.precisionChanges);
+    updateLegend();
+    updateRanges();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+// The toggle follows the worker, which turns the twin off by itself when the twin fails, except
+// while a request of the user is still on its way.
+void TrainingPlots::followFloatTwin(const Snapshot& snapshot)
+{
+    if (requestedFloatTwin_) {
+        if (snapshot.floatTwin != *requestedFloatTwin_)
+            return;
+        requestedFloatTwin_.reset();
+    }
+    if (floatTwinToggle_->isChecked() == snapshot.floatTwin)
+        return;
+    const QSignalBlocker blocker(floatTwinToggle_);
+    floatTwinToggle_->setChecked(snapshot.floatTwin);
+}
+
+void TrainingPlots::fillCurves(const Curves& curves, const std::vector<MetricsRow>& rows)
+{
+    QVector<double> steps, losses, accuracies, testSteps, testLosses, testAccuracies;
     steps.reserve(qsizetype(rows.size()));
     losses.reserve(qsizetype(rows.size()));
     accuracies.reserve(qsizetype(rows.size()));
-    double maxLoss = 0;
     for (const MetricsRow& row : rows) {
         steps.push_back(row.step);
         losses.push_back(row.trainLoss);
         accuracies.push_back(100 * row.trainAccuracy);
-        maxLoss = std::max(maxLoss, row.trainLoss);
-        if (row.testAccuracy) {
+        maxLoss_ = std::max(maxLoss_, row.trainLoss);
+        if (row.testAccuracy && row.testLoss) {
             testSteps.push_back(row.step);
+            testLosses.push_back(*row.testLoss);
             testAccuracies.push_back(100 * *row.testAccuracy);
+            maxLoss_ = std::max(maxLoss_, *row.testLoss);
         }
     }
-    trainLoss_->setData(steps, losses, true);
-    trainAccuracy_->setData(steps, accuracies, true);
-    testAccuracy_->setData(testSteps, testAccuracies, true);
+    curves.trainLoss->setData(steps, losses, true);
+    curves.trainAccuracy->setData(steps, accuracies, true);
+    curves.testLoss->setData(testSteps, testLosses, true);
+    curves.testAccuracy->setData(testSteps, testAccuracies, true);
+}
 
-    emptyHint_->setVisible(rows.empty());
-    showPrecisionChanges(snapshot.precisionChanges);
-    updateRanges(std::max<double>(lastStep, kMinimumStepRange), maxLoss > 0 ? maxLoss : 1);
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+// Rings mark the test points that used the whole test set, but only in a run that also has points
+// on part of it. Where every point used the whole set, rings would add nothing.
+void TrainingPlots::fillWholeSetPoints(const std::vector<MetricsRow>& rows, const TrainingSettings& training)
+{
+    const bool anyPartial = std::any_of(rows.begin(), rows.end(), [&](const MetricsRow& row) {
+        return row.testAccuracy && usedPartOfTestSet(row, training);
+    });
+    QVector<double> steps, losses, accuracies;
+    for (const MetricsRow& row : rows) {
+        if (!anyPartial || !row.testAccuracy || !row.testLoss || usedPartOfTestSet(row, training))
+            continue;
+        steps.push_back(row.step);
+        losses.push_back(*row.testLoss);
+        accuracies.push_back(100 * *row.testAccuracy);
+    }
+    wholeSetLoss_->setData(steps, losses, true);
+    wholeSetAccuracy_->setData(steps, accuracies, true);
+}
+
+// Names the test curves with the number of test samples behind each kind of point, from the rows.
+void TrainingPlots::nameTestCurves(const std::vector<MetricsRow>& rows, const TrainingSettings& training)
+{
+    int wholeSet = 0;
+    bool anyPartial = false;
+    for (const MetricsRow& row : rows) {
+        if (!row.testAccuracy)
+            continue;
+        if (usedPartOfTestSet(row, training))
+            anyPartial = true;
+        else
+            wholeSet = std::max(wholeSet, row.testSamples);
+    }
+
+    QString test = "test, each epoch";
+    if (anyPartial)
+        test = QString("test, every %1 steps on the first %2 test samples")
+                   .arg(count(training.evaluateEvery), count(training.evaluationSamples));
+    else if (training.evaluateEvery > 0)
+        test = QString("test, every %1 steps").arg(count(training.evaluateEvery));
+    for (QCPGraph* graph : {fixed_.testLoss, fixed_.testAccuracy})
+        graph->setName(test);
+
+    const QString whole = QString("test on all %1 test samples (epoch ends, run end)").arg(count(wholeSet));
+    for (QCPGraph* graph : {wholeSetLoss_, wholeSetAccuracy_})
+        graph->setName(whole);
 }
 
 void TrainingPlots::showPrecisionChanges(const std::vector<uint32_t>& steps)
@@ -172,28 +347,73 @@ void TrainingPlots::showPrecisionChanges(const std::vector<uint32_t>& steps)
     precisionLines_.clear();
     for (uint32_t step : steps) {
         for (QCPAxisRect* rect : {lossRect_, accuracyRect_}) {
-            auto* line = new QCPItemStraightLine(plot_);
-            line->setPen(precisionChangeKey_->pen());
-            line->setClipAxisRect(rect);
-            for (QCPItemPosition* point : {line->point1, line->point2})
-                point->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-            line->point1->setCoords(step, 0);
-            line->point2->setCoords(step, 1);
+            QCPItemStraightLine* line = addVerticalLine(rect, precisionChangePen());
+            setVerticalLineStep(line, step);
             precisionLines_.push_back(line);
         }
     }
-
-    if (steps.empty())
-        precisionChangeKey_->removeFromLegend(lossLegend_);
-    else if (!lossLegend_->hasItemWithPlottable(precisionChangeKey_))
-        precisionChangeKey_->addToLegend(lossLegend_);
 }
 
-void TrainingPlots::updateRanges(double lastStep, double maxLoss)
+void TrainingPlots::setCursorStep(std::optional<uint32_t> step)
 {
+    if (step == cursorStep_)
+        return;
+    cursorStep_ = step;
+    for (QCPItemStraightLine* line : {lossCursor_, accuracyCursor_}) {
+        line->setVisible(step.has_value());
+        if (step)
+            setVerticalLineStep(line, *step);
+    }
+    cursorLabel_->setVisible(step.has_value());
+    if (step) {
+        cursorLabel_->position->setCoords(double(*step), 0.0);
+        cursorLabel_->setText(QString("step %1").arg(QLocale().toString(*step)));
+    }
+    updateLegend();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+// Entries appear only for what is drawn: no float twin entries before the twin has a point, no
+// precision change entry before the first change.
+void TrainingPlots::updateLegend()
+{
+    std::vector<QCPGraph*> entries{fixed_.trainLoss, fixed_.testLoss};
+    if (wholeSetLoss_->dataCount() > 0)
+        entries.push_back(wholeSetLoss_);
+    if (twin_.trainLoss->dataCount() > 0) {
+        entries.push_back(twin_.trainLoss);
+        entries.push_back(twin_.testLoss);
+    }
+    if (!shownPrecisionChanges_.empty())
+        entries.push_back(precisionChangeKey_);
+    if (cursorStep_)
+        entries.push_back(cursorKey_);
+
+    bool same = legend_->itemCount() == int(entries.size());
+    for (int i = 0; same && i < legend_->itemCount(); ++i) {
+        auto* item = qobject_cast<QCPPlottableLegendItem*>(legend_->item(i));
+        same = item && item->plottable() == entries[size_t(i)];
+    }
+    if (same)
+        return;
+    legend_->clearItems();
+    for (QCPGraph* entry : entries)
+        entry->addToLegend(legend_);
+    fitLegendColumns(legend_, plot_->width());
+}
+
+void TrainingPlots::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitLegendColumns(legend_, plot_->width());
+}
+
+void TrainingPlots::updateRanges()
+{
+    const double lastStep = std::max(lastStep_, kMinimumStepRange);
     for (QCPAxisRect* rect : {lossRect_, accuracyRect_})
         rect->axis(QCPAxis::atBottom)->setRange(0, lastStep);
-    lossRect_->axis(QCPAxis::atLeft)->setRange(0, 1.08 * maxLoss);
+    lossRect_->axis(QCPAxis::atLeft)->setRange(0, 1.08 * (maxLoss_ > 0 ? maxLoss_ : 1));
 }
 
 void TrainingPlots::replotNow()
