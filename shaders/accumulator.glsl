@@ -14,6 +14,7 @@
 const uint kSumOfInt32Products = 0u;    // each product fits int32, the sum is int64
 const uint kSumOfInt64Products = 1u;    // products need int64
 const uint kSumOfShiftedProducts = 2u;  // int64 products, each floor-shifted right by productShift
+const uint kSumInInt32 = 3u;            // the whole sum fits int32: half the work of int64 on SIMD CPUs
 
 // One entry of a plan table: (productShift, sumShift, biasShift, resultOffset). The fractional
 // length of the finished sum is the product fractional length plus resultOffset.

@@ -45,7 +45,9 @@ void main()
     const int sampleIndex = int(invocation / uint(g.inWidth * g.inHeight * g.inChannels));
     const int rows = columnRowsOf(g);
 
+    // One of the two sums is used, as kAccumulator says; the compiler drops the other.
     int64_t sum = 0l;
+    int narrowSum = 0;
     for (int ky = 0; ky < g.kernel; ++ky) {
         const int oy = outputCoordinate(y, ky, g.stride, g.padding, g.outHeight);
         if (oy < 0)
@@ -56,11 +58,18 @@ void main()
                 continue;
             const int k = (channel * g.kernel + ky) * g.kernel + kx;
             const int position = oy * g.outWidth + ox;
-            for (int outChannel = 0; outChannel < g.outChannels; ++outChannel)
-                sum += accumulatedProduct(gradientCodes[outputIndex(g, sampleIndex, outChannel, position)],
-                                          weightCodes[outChannel * rows + k], kAccumulator, plan.productShift);
+            for (int outChannel = 0; outChannel < g.outChannels; ++outChannel) {
+                const int gradient = gradientCodes[outputIndex(g, sampleIndex, outChannel, position)];
+                const int weight = weightCodes[outChannel * rows + k];
+                if (kAccumulator == kSumInInt32)
+                    narrowSum += gradient * weight;
+                else
+                    sum += accumulatedProduct(gradient, weight, kAccumulator, plan.productShift);
+            }
         }
     }
+    if (kAccumulator == kSumInInt32)
+        sum = codeFromWord(uint(narrowSum));
     sumWords[2u * invocation] = uint(sum);
     sumWords[2u * invocation + 1u] = uint(uint64_t(sum) >> 32);
 }

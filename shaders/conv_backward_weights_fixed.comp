@@ -46,7 +46,9 @@ void main()
     const int ky = (k / g.kernel) % g.kernel;
     const int channel = k / (g.kernel * g.kernel);
 
+    // One of the two sums is used, as kAccumulator says; the compiler drops the other.
     int64_t sum = 0l;
+    int narrowSum = 0;
     for (int sampleIndex = 0; sampleIndex < g.batch; ++sampleIndex) {
         for (int oy = 0; oy < g.outHeight; ++oy) {
             const int y = oy * g.stride - g.padding + ky;
@@ -56,12 +58,17 @@ void main()
                 const int x = ox * g.stride - g.padding + kx;
                 if (x < 0 || x >= g.inWidth)
                     continue;
-                sum += accumulatedProduct(gradientCodes[outputIndex(g, sampleIndex, outChannel, oy * g.outWidth + ox)],
-                                          inputCodes[inputIndex(g, sampleIndex, channel, y, x)], kAccumulator,
-                                          plan.productShift);
+                const int gradient = gradientCodes[outputIndex(g, sampleIndex, outChannel, oy * g.outWidth + ox)];
+                const int value = inputCodes[inputIndex(g, sampleIndex, channel, y, x)];
+                if (kAccumulator == kSumInInt32)
+                    narrowSum += gradient * value;
+                else
+                    sum += accumulatedProduct(gradient, value, kAccumulator, plan.productShift);
             }
         }
     }
+    if (kAccumulator == kSumInInt32)
+        sum = codeFromWord(uint(narrowSum));
     sumWords[2u * invocation] = uint(sum);
     sumWords[2u * invocation + 1u] = uint(uint64_t(sum) >> 32);
 }

@@ -66,9 +66,13 @@ void main()
     for (int j = 0; j < kChannelsPerInvocation; ++j)
         weightRow[j] = min(firstChannel + j, g.outChannels - 1) * rows;
 
+    // One of the two arrays is used, as kAccumulator says; the compiler drops the other.
     int64_t sums[kChannelsPerInvocation];
-    for (int j = 0; j < kChannelsPerInvocation; ++j)
+    int narrowSums[kChannelsPerInvocation];
+    for (int j = 0; j < kChannelsPerInvocation; ++j) {
         sums[j] = 0l;
+        narrowSums[j] = 0;
+    }
     for (int channel = 0; channel < g.inChannels; ++channel) {
         for (int ky = 0; ky < g.kernel; ++ky) {
             const int y = oy * g.stride - g.padding + ky;
@@ -80,15 +84,21 @@ void main()
                     continue;
                 const int value = inputCodes[inputIndex(g, sampleIndex, channel, y, x)];
                 const int k = (channel * g.kernel + ky) * g.kernel + kx;
-                for (int j = 0; j < kChannelsPerInvocation; ++j)
-                    sums[j] += accumulatedProduct(weightCodes[weightRow[j] + k], value, kAccumulator, plan.productShift);
+                for (int j = 0; j < kChannelsPerInvocation; ++j) {
+                    const int weight = weightCodes[weightRow[j] + k];
+                    if (kAccumulator == kSumInInt32)
+                        narrowSums[j] += weight * value;
+                    else
+                        sums[j] += accumulatedProduct(weight, value, kAccumulator, plan.productShift);
+                }
             }
         }
     }
 
     for (int j = 0; j < kChannelsPerInvocation && firstChannel + j < g.outChannels; ++j) {
         const int biasCode = hasBias ? biasCodes[firstChannel + j] : 0;
-        const int64_t sum = finishSum(sums[j], biasCode, plan);
+        const int64_t products = kAccumulator == kSumInInt32 ? codeFromWord(uint(narrowSums[j])) : sums[j];
+        const int64_t sum = finishSum(products, biasCode, plan);
         const uint index = outputIndex(g, sampleIndex, firstChannel + j, position);
         sumWords[2u * index] = uint(sum);
         sumWords[2u * index + 1u] = uint(uint64_t(sum) >> 32);

@@ -11,6 +11,7 @@ namespace {
 constexpr uint32_t kSumOfInt32Products = 0;
 constexpr uint32_t kSumOfInt64Products = 1;
 constexpr uint32_t kSumOfShiftedProducts = 2;
+constexpr uint32_t kSumInInt32 = 3;
 
 } // namespace
 
@@ -26,6 +27,7 @@ AccumulatorTable accumulatorTable(int aWordBits, int bWordBits, int64_t terms, s
     }
 
     bool shifted = false;
+    bool wide = false;
     for (int entry = 0; entry < table.count; ++entry) {
         // Plans depend only on differences, so the products are put at fractional length 0.
         const std::optional<FixedFormat> bias =
@@ -34,11 +36,15 @@ AccumulatorTable accumulatorTable(int aWordBits, int bWordBits, int64_t terms, s
         table.entries.insert(table.entries.end(),
                              {plan.productShift, plan.sumShift, plan.biasShift, plan.resultFractionalLength});
         shifted = shifted || plan.productShift > 0;
+        wide = wide || plan.wide;
     }
 
     // The largest product magnitude is 2^(a - 1 + b - 1), reached by two most negative codes.
+    // A plan that is not wide proves that every partial sum fits int32.
     if (shifted)
         table.accumulator = kSumOfShiftedProducts;
+    else if (!wide)
+        table.accumulator = kSumInInt32;
     else if (aWordBits - 1 + bWordBits - 1 > 30)
         table.accumulator = kSumOfInt64Products;
     else
