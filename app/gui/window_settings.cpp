@@ -30,6 +30,8 @@ void saveWindowSettings(const MainWindow& window)
 bool restoreWindowSettings(MainWindow& window)
 {
     QSettings settings;
+    // Presentation mode first, because its larger fonts change the sizes the layout is restored to.
+    window.presentationMode()->setOn(settings.value(settings_key::kPresentationMode, false).toBool());
     const QByteArray geometry = settings.value(settings_key::kGeometry).toByteArray();
     const QByteArray layout = settings.value(settings_key::kDockLayout).toByteArray();
     if (!geometry.isEmpty())
@@ -37,7 +39,6 @@ bool restoreWindowSettings(MainWindow& window)
     if (!layout.isEmpty() && !window.restoreState(layout, kDockLayoutVersion))
         qCInfo(logGui).noquote() << "the saved dock layout in" << settings.fileName()
                                  << "is from another version; keeping the default layout";
-    window.presentationMode()->setOn(settings.value(settings_key::kPresentationMode, false).toBool());
     return !geometry.isEmpty() || !layout.isEmpty();
 }
 
