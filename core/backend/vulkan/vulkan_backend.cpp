@@ -183,8 +183,7 @@ StepResult VulkanBackend::trainStep(const BatchView& batch, const StepControl& c
     result.count = batch.count;
     // The losses are added in sample order in double, as the CPU reference adds them.
     const std::span<const float> losses = network_->losses(batch.count);
-    std::vector<uint8_t> predictions;
-    network_->predictionsAsBytes(batch.count, predictions);
+    const std::vector<uint8_t> predictions = network_->predictions(batch.count);
     for (int i = 0; i < batch.count; ++i) {
         result.lossSum += double(losses[size_t(i)]);
         result.correct += predictions[size_t(i)] == batch.labels[i];
@@ -213,7 +212,7 @@ EvaluationResult VulkanBackend::evaluate(const BatchView& batch, uint32_t step)
 
     EvaluationResult result;
     const std::span<const float> losses = network_->losses(batch.count);
-    network_->predictionsAsBytes(batch.count, result.predictions);
+    result.predictions = network_->predictions(batch.count);
     for (int i = 0; i < batch.count; ++i) {
         result.lossSum += double(losses[size_t(i)]);
         result.correct += result.predictions[size_t(i)] == batch.labels[i];

@@ -278,13 +278,10 @@ std::span<const float> VulkanNetwork::losses(int batch) const
     return losses_->hostSpan<const float>().first(size_t(batch));
 }
 
-std::span<const uint8_t> VulkanNetwork::predictionsAsBytes(int batch, std::vector<uint8_t>& storage) const
+std::vector<uint8_t> VulkanNetwork::predictions(int batch) const
 {
-    const std::span<const uint32_t> predictions = predictions_->hostSpan<const uint32_t>();
-    storage.resize(size_t(batch));
-    for (size_t i = 0; i < storage.size(); ++i)
-        storage[i] = uint8_t(predictions[i]);
-    return storage;
+    const std::span<const uint32_t> classes = predictions_->hostSpan<const uint32_t>().first(size_t(batch));
+    return std::vector<uint8_t>(classes.begin(), classes.end());
 }
 
 std::span<const uint32_t> VulkanNetwork::counterWords() const

@@ -55,9 +55,9 @@ public:
     // Records the forward pass and the loss of an evaluation batch.
     void recordEvaluation(VulkanStep& step, uint32_t stepIndex, int batch, uint32_t sampleOffset);
 
-    // The per-sample losses and predictions of the latest submitted pass.
+    // The per-sample losses and predicted classes of the latest submitted pass.
     std::span<const float> losses(int batch) const;
-    std::span<const uint8_t> predictionsAsBytes(int batch, std::vector<uint8_t>& storage) const;
+    std::vector<uint8_t> predictions(int batch) const;
     // The read-back copies of the counters and the format table after the latest pass.
     std::span<const uint32_t> counterWords() const;
     std::span<const int32_t> formatWords() const;
