@@ -2,6 +2,9 @@
 // d = g + decay * w; v = momentum * v + d; w = w - rate * v, each operation rounded on its own.
 // With float master weights the result replaces the master copy. With fixed-point master
 // weights it goes to `updated`, and store_fixed.comp rounds it stochastically to the new codes.
+// NOTE: a device that flushes fp32 denormals (lavapipe does) turns a velocity below 2^-126 into 0
+// where the CPU keeps it. The weights still match unless they are below about 2^-100 themselves,
+// but a velocity that decays that far over a long run differs in the saved state.
 #version 450
 #extension GL_EXT_shader_explicit_arithmetic_types_int64 : require
 
