@@ -39,6 +39,9 @@ RunStatusBar::RunStatusBar(QWidget* parent) : QStatusBar(parent)
     message_ = new QLabel(this);
     message_->setObjectName("statusMessage");
     message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // A long message (the backend explanation, an error) is cut at the window's edge, with the whole
+    // text in the tooltip, instead of widening the window beyond the screen.
+    message_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     addWidget(message_, 1);
 }
 
