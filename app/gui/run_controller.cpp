@@ -90,6 +90,13 @@ void RunController::setFloatTwin(bool enabled)
     send([enabled](TrainingWorker& worker) { worker.setFloatTwin(enabled); });
 }
 
+void RunController::switchBackend(const BackendChoice& backend)
+{
+    backend_ = backend;
+    qCInfo(logGui).noquote() << "run" << name_ << "switches to backend" << QString::fromStdString(backend.name);
+    send([backend](TrainingWorker& worker) { worker.switchBackend(backend); });
+}
+
 void RunController::shutDown()
 {
     if (!thread_.isRunning())

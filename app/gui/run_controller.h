@@ -46,6 +46,9 @@ public:
     void reset();
     void setPrecision(const PrecisionPlan& plan);
     void setFloatTwin(bool enabled);
+    // Moves the run to `backend`, continuing from its current parameters, for instance on the
+    // CPU after the Vulkan device was lost. A run that has not started uses it when it starts.
+    void switchBackend(const BackendChoice& backend);
 
     // Pauses the worker, stops its thread and waits for it; nothing is sent afterwards.
     void shutDown();
