@@ -164,6 +164,7 @@ private slots:
     void viewScreenshot_data();
     void viewScreenshot();
     void unknownViewRejected();
+    void unattendedRunWaitsForEveryRun();
     void windowSettingsRoundTrip();
 
 private:
@@ -551,7 +552,7 @@ void TestRunsAndPresentation::viewScreenshot()
     QVERIFY(shown);
     QCOMPARE(image.size(), shown->size());
     if (qobject_cast<QDockWidget*>(shown)) {
-        QVERIFY2(image.width() >= 1000 && image.height() >= 640, "a dock is pictured at a readable size");
+        QVERIFY2(image.width() >= 1000 && image.height() >= 250, "a dock is pictured at a readable size");
         QVERIFY(image.size() != window->size());
     }
 }
@@ -566,10 +567,15 @@ void TestRunsAndPresentation::unknownViewRejected()
                                            "runs", "comparison", "presets"})
         QVERIFY2(parsed.output.contains(name), qPrintable(name));
 
-    const ParsedCommandLine valid = parseCommandLine({"fxlab", "--view", "runs", "--presentation"});
+    const ParsedCommandLine valid =
+        parseCommandLine({"fxlab", "--view", "runs", "--presentation", "--compare", "fixed16,underflow"});
     QVERIFY(valid.options);
     QCOMPARE(valid.options->view, QString("runs"));
     QVERIFY(valid.options->presentation);
+    QCOMPARE(valid.options->comparedPresets, (QStringList{"fixed16", "underflow"}));
+    const ParsedCommandLine unknownPreset = parseCommandLine({"fxlab", "--compare", "fixed16,fixed3"});
+    QCOMPARE(unknownPreset.exitStatus, 2);
+    QVERIFY2(unknownPreset.output.contains("unknown preset \"fixed3\" in --compare"), qPrintable(unknownPreset.output));
 
     // A screenshot of a view the window does not have fails and names the views it has.
     auto window = makeWindow();
@@ -582,6 +588,31 @@ void TestRunsAndPresentation::unknownViewRejected()
     QCOMPARE(unattended->exitStatus(), 1);
     QVERIFY(!QFile::exists(folder.filePath("none.png")));
     QVERIFY(availableViewNames(*window).contains("runs"));
+}
+
+void TestRunsAndPresentation::unattendedRunWaitsForEveryRun()
+{
+    QTemporaryDir folder;
+    QVERIFY(folder.isValid());
+    auto window = makeWindow();
+    window->setStopAfter(4);
+    RunController* second = window->runWorkspace()->addPresetRun("fixed16");
+    QVERIFY(second);
+    QCOMPARE(second->stopAfter(), 4u);
+    window->runManager()->setCurrent(0);
+    auto* unattended = new UnattendedRun(window.get(), 4, folder.filePath("comparison.png"), false);
+    unattended->setView("comparison");
+
+    // The current run finishes first; the screenshot waits for the other one.
+    window->start();
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(window->runManager()->run(0)), QString("paused"), kTimeoutMilliseconds);
+    QVERIFY(!unattended->done());
+    second->start();
+    QTRY_VERIFY_WITH_TIMEOUT(unattended->done(), kTimeoutMilliseconds);
+    QCOMPARE(unattended->exitStatus(), 0);
+    QCOMPARE(stepOf(second), 4u);
+    QCOMPARE(window->runWorkspace()->comparisonView()->legendNames(), (QStringList{"run 1", "fixed16"}));
+    QVERIFY(!QImageReader(folder.filePath("comparison.png")).read().isNull());
 }
 
 void TestRunsAndPresentation::windowSettingsRoundTrip()

@@ -51,12 +51,16 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
         "view", "Bring the view NAME to the front; with --screenshot, save a picture of that view alone. NAME is one of "
             + knownViewNames().join(", ") + ".",
         "NAME");
+    const QCommandLineOption compareOption(
+        "compare", "Also train the presets NAMES (separated by commas) as runs beside the first, with the same "
+            "network, data and settings; the run comparison overlays them.",
+        "NAMES");
     const QCommandLineOption presentationOption(
         "presentation", "Start in presentation mode: larger fonts and thicker lines for a projector.");
     const QCommandLineOption quitOption(
         "quit", "Exit once the steps are done or the run stops: status 0, or 1 if it failed.");
     parser.addOptions({presetOption, experimentOption, backendOption, dataOption, autostartOption, stepsOption,
-                       screenshotOption, viewOption, presentationOption, quitOption});
+                       screenshotOption, viewOption, compareOption, presentationOption, quitOption});
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -75,6 +79,11 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
     options.screenshotFile = parser.value(screenshotOption);
     options.view = parser.value(viewOption);
     options.presentation = parser.isSet(presentationOption);
+    options.comparedPresets = parser.value(compareOption).split(',', Qt::SkipEmptyParts);
+    for (const QString& preset : options.comparedPresets)
+        if (!presetExperiment(preset.trimmed().toStdString()))
+            return usageError("unknown preset \"" + preset + "\" in --compare: use one of "
+                              + QString::fromStdString(presetNames()));
     options.quit = parser.isSet(quitOption);
 
     if (parser.isSet(presetOption) && parser.isSet(experimentOption))

@@ -21,6 +21,7 @@ struct GuiOptions {
     uint32_t steps = 0;        // 0: no stop; otherwise pause after this many steps
     QString screenshotFile;
     QString view;              // empty: the whole window; otherwise a name from knownViewNames()
+    QStringList comparedPresets;  // presets trained as further runs beside the first
     bool presentation = false;
     bool quit = false;
 };

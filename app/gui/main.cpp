@@ -3,6 +3,8 @@
 #include "error.h"
 #include "main_window.h"
 #include "presentation_mode.h"
+#include "run_manager.h"
+#include "run_workspace.h"
 #include "unattended_run.h"
 #include "view_names.h"
 
@@ -48,6 +50,9 @@ int main(int argc, char** argv)
     window.loadExperiment(experiment, fxlab::gui::backendFromOptions(options));
     if (options.steps > 0)
         window.setStopAfter(options.steps);
+    for (const QString& preset : options.comparedPresets)
+        window.runWorkspace()->addPresetRun(preset.trimmed());
+    window.runManager()->setCurrent(0);
     if (!options.screenshotFile.isEmpty() || options.quit) {
         auto* unattended = new fxlab::gui::UnattendedRun(&window, options.steps, options.screenshotFile, options.quit);
         unattended->setView(options.view);
@@ -55,7 +60,10 @@ int main(int argc, char** argv)
     window.show();
     if (!options.view.isEmpty())
         fxlab::gui::raiseView(window, options.view);
-    if (options.autostart)
+    if (options.autostart) {
         window.start();
+        for (int run = 1; run < window.runManager()->runCount(); ++run)
+            window.runManager()->run(run)->start();
+    }
     return application.exec();
 }

@@ -150,8 +150,9 @@ void RunComparisonView::rebuild()
     }
 
     emptyHint_->setVisible(lossGraphs_.empty());
+    // A little room right of the last step, so that its accuracy marker is not cut in half.
     for (QCPAxisRect* rect : {lossRect_, accuracyRect_})
-        rect->axis(QCPAxis::atBottom)->setRange(0, lastStep);
+        rect->axis(QCPAxis::atBottom)->setRange(0, 1.02 * lastStep);
     lossRect_->axis(QCPAxis::atLeft)->setRange(0, maxLoss > 0 ? 1.08 * maxLoss : 1);
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }

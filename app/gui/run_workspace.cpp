@@ -109,21 +109,30 @@ DuplicateRunDialog* RunWorkspace::openDuplicateDialog()
     return dialog;
 }
 
-RunController* RunWorkspace::startVariedRun(const Experiment& experiment, const QString& name, bool startSource)
+RunController* RunWorkspace::addVariedRun(const Experiment& experiment, const QString& name)
 {
     RunManager* runs = window_->runManager();
     RunController* source = runs->currentRun();
     if (!source)
         return nullptr;
-    const SnapshotPointer sourceSnapshot = source->latestSnapshot();
-    const RunState sourceState = sourceSnapshot ? sourceSnapshot->state : RunState::Idle;
-
     qCInfo(logGui).noquote() << "adding run" << name << "beside" << source->name();
     RunController* added = runs->addRun(unusedRunName(name), experiment, source->backend());
     if (source->trainingData())
         added->setTrainingData(source->trainingData());
     if (source->stopAfter() > 0)
         added->setStopAfter(source->stopAfter());
+    return added;
+}
+
+RunController* RunWorkspace::startVariedRun(const Experiment& experiment, const QString& name, bool startSource)
+{
+    RunController* source = window_->runManager()->currentRun();
+    if (!source)
+        return nullptr;
+    const SnapshotPointer sourceSnapshot = source->latestSnapshot();
+    const RunState sourceState = sourceSnapshot ? sourceSnapshot->state : RunState::Idle;
+
+    RunController* added = addVariedRun(experiment, name);
     added->start();
     if (startSource && (sourceState == RunState::Idle || sourceState == RunState::Paused))
         source->start();
@@ -184,6 +193,14 @@ RunController* RunWorkspace::startPresetAsNewRun(const QString& preset)
     if (!experiment)
         return nullptr;
     return startVariedRun(*experiment, preset, false);
+}
+
+RunController* RunWorkspace::addPresetRun(const QString& preset)
+{
+    const auto experiment = presetForCurrentRun(preset);
+    if (!experiment)
+        return nullptr;
+    return addVariedRun(*experiment, preset);
 }
 
 QString RunWorkspace::unusedRunName(const QString& wanted) const

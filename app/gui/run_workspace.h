@@ -36,6 +36,9 @@ public:
     // Adds a run of `experiment` named `name` with the current run's backend and data, makes it
     // current and starts it. With `startSource`, an idle or paused source run starts too.
     RunController* startVariedRun(const Experiment& experiment, const QString& name, bool startSource);
+    // Adds an idle run of `experiment` named `name` (or `name (2)`, ... when taken) with the
+    // current run's backend, data and step limit, and makes it current.
+    RunController* addVariedRun(const Experiment& experiment, const QString& name);
 
     // Gives the current run the preset's precision (network, training settings and data stay).
     // For a run with progress, the user must confirm first in a message box, which is open when
@@ -43,6 +46,8 @@ public:
     void loadPreset(const QString& preset);
     // Adds a run of the current network with the preset's precision and starts it.
     RunController* startPresetAsNewRun(const QString& preset);
+    // The same, but the run stays idle; null for an unknown preset.
+    RunController* addPresetRun(const QString& preset);
 
 private:
     void createDocks();

@@ -2,6 +2,7 @@
 
 #include "gui_logging.h"
 #include "main_window.h"
+#include "run_manager.h"
 #include "view_names.h"
 
 #include <QCoreApplication>
@@ -15,10 +16,9 @@ namespace fxlab::gui {
 UnattendedRun::UnattendedRun(MainWindow* window, uint32_t steps, QString screenshotFile, bool quit)
     : QObject(window), window_(window), steps_(steps), screenshotFile_(std::move(screenshotFile)), quit_(quit)
 {
-    connect(window, &MainWindow::snapshotShown, this, [this](const SnapshotPointer& snapshot) {
-        if (!done_ && isDone(*snapshot))
-            finish(*snapshot);
-    });
+    connect(window, &MainWindow::snapshotShown, this, &UnattendedRun::finishWhenAllDone);
+    // Another run may be the last to finish, and its snapshots do not reach snapshotShown.
+    connect(window->runManager(), &RunManager::runSnapshotChanged, this, &UnattendedRun::finishWhenAllDone);
 }
 
 bool UnattendedRun::isDone(const Snapshot& snapshot) const
@@ -28,11 +28,33 @@ bool UnattendedRun::isDone(const Snapshot& snapshot) const
     return steps_ > 0 && snapshot.state == RunState::Paused && snapshot.step >= steps_;
 }
 
-void UnattendedRun::finish(const Snapshot& snapshot)
+void UnattendedRun::finishWhenAllDone()
+{
+    if (done_)
+        return;
+    const RunManager* runs = window_->runManager();
+    for (int index = 0; index < runs->runCount(); ++index) {
+        const SnapshotPointer snapshot = runs->run(index)->latestSnapshot();
+        if (!snapshot || !isDone(*snapshot))
+            return;
+    }
+    // The views draw the current run's latest snapshot only once the window has shown it.
+    const SnapshotPointer current = runs->currentSnapshot();
+    if (current != window_->latestSnapshot())
+        return;
+    finish();
+}
+
+void UnattendedRun::finish()
 {
     done_ = true;
-    if (snapshot.state == RunState::Failed) {
-        std::fprintf(stderr, "fxlab: the run failed at step %u: %s\n", snapshot.step, snapshot.message.c_str());
+    const RunManager* runs = window_->runManager();
+    for (int index = 0; index < runs->runCount(); ++index) {
+        const Snapshot& snapshot = *runs->run(index)->latestSnapshot();
+        if (snapshot.state != RunState::Failed)
+            continue;
+        std::fprintf(stderr, "fxlab: run \"%s\" failed at step %u: %s\n", qPrintable(runs->run(index)->name()),
+                     snapshot.step, snapshot.message.c_str());
         exitStatus_ = 1;
     }
     if (!screenshotFile_.isEmpty() && !saveScreenshot())

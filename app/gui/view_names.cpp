@@ -14,22 +14,23 @@ namespace {
 struct ViewEntry {
     QString name;
     QStringList dockObjectNames;  // empty: the central widget
+    QSize screenshotSize;         // the minimum size of a screenshot of the dock
 };
 
 const std::vector<ViewEntry>& views()
 {
     static const std::vector<ViewEntry> entries{
-        {"curves", {}},
-        {"histograms", {"histogramDock"}},
-        {"heatmap", {"heatmapDock"}},
-        {"samples", {"samplesDock", "sampleDock"}},
-        {"precision", {"precisionDock"}},
-        {"builder", {"builderDock", "networkBuilderDock"}},
-        {"runs", {"runsDock"}},
-        {"comparison", {"runComparisonDock"}},
-        {"presets", {"presetsDock"}},
-        {"counters", {"countersDock"}},
-        {"timeline", {"timelineDock"}},
+        {"curves", {}, {}},
+        {"histograms", {"histogramDock"}, {1000, 760}},
+        {"heatmap", {"heatmapDock"}, {1000, 560}},
+        {"samples", {"samplesDock"}, {1000, 700}},
+        {"precision", {"precisionDock"}, {1200, 560}},
+        {"builder", {"networkBuilderDock"}, {1200, 520}},
+        {"runs", {"runsDock"}, {1000, 260}},
+        {"comparison", {"runComparisonDock"}, {1000, 640}},
+        {"presets", {"presetsDock"}, {1000, 420}},
+        {"counters", {"countersDock"}, {800, 400}},
+        {"timeline", {"timelineDock"}, {1200, 80}},
     };
     return entries;
 }
@@ -89,14 +90,14 @@ QWidget* raiseView(QMainWindow& window, const QString& name)
     return view;
 }
 
-QWidget* prepareViewScreenshot(QMainWindow& window, const QString& name, QSize minimumSize)
+QWidget* prepareViewScreenshot(QMainWindow& window, const QString& name)
 {
     QWidget* view = raiseView(window, name);
     auto* dock = qobject_cast<QDockWidget*>(view);
     if (dock) {
-        const QSize docked = dock->size();
+        const QSize size = entryOf(name)->screenshotSize.expandedTo(dock->minimumSizeHint());
         dock->setFloating(true);
-        dock->resize(docked.expandedTo(minimumSize));
+        dock->resize(size);
         dock->show();
     }
     // Let the views lay themselves out and take the latest snapshot at their new size.

@@ -21,8 +21,9 @@ QWidget* findView(const QMainWindow& window, const QString& name);
 // Shows the view and brings it in front of the docks it shares a tab bar with. Returns the
 // widget that findView returns.
 QWidget* raiseView(QMainWindow& window, const QString& name);
-// Prepares the view for a screenshot: a dock is undocked and given at least `minimumSize`, so
-// that the picture documents the view at a readable size. Returns the widget to grab.
-QWidget* prepareViewScreenshot(QMainWindow& window, const QString& name, QSize minimumSize = QSize(1000, 640));
+// Prepares the view for a screenshot: a dock is undocked and given at least the size that suits
+// its content, so that the picture documents the view at a readable size. Returns the widget to
+// grab, or null when the window has no such view.
+QWidget* prepareViewScreenshot(QMainWindow& window, const QString& name);
 
 } // namespace fxlab::gui
