@@ -134,7 +134,7 @@ private:
 
 QModelIndex TestMainWindow::cell(int layer, TensorKind kind) const
 {
-    return window_->layerTableModel()->index(layer, LayerTableModel::columnOf(kind));
+    return window_->layerTableModel()->indexOf(layer, kind);
 }
 
 void TestMainWindow::initTestCase()
@@ -145,7 +145,7 @@ void TestMainWindow::initTestCase()
     window_->setTrainingData(syntheticData());
     window_->show();
     QTRY_VERIFY_WITH_TIMEOUT(window_->latestSnapshot() != nullptr, kTimeoutMilliseconds);
-    QCOMPARE(window_->layerTableModel()->rowCount(), 6);
+    QCOMPARE(window_->layerTableModel()->rowCount(), 7);  // the input and six layers
 }
 
 void TestMainWindow::cleanupTestCase()
@@ -200,9 +200,9 @@ void TestMainWindow::editorCommitsFormat()
 {
     const QModelIndex weights = cell(kDenseLayer, TensorKind::Weights);
     window_->layerTable()->setCurrentIndex(weights);
-    window_->layerTable()->edit(weights);
-    auto* wordBits = window_->layerTable()->findChild<QSpinBox*>("wordBitsEditor");
-    auto* fractionalLength = window_->layerTable()->findChild<QSpinBox*>("fractionalLengthEditor");
+    QTest::keyClick(window_->layerTable(), Qt::Key_Return);  // opens the precision editor
+    auto* wordBits = window_->findChild<QSpinBox*>("wordBitsEditor");
+    auto* fractionalLength = window_->findChild<QSpinBox*>("fractionalLengthEditor");
     QVERIFY(wordBits);
     QVERIFY(fractionalLength);
     QCOMPARE(wordBits->value(), 8);
@@ -217,7 +217,7 @@ void TestMainWindow::editorCommitsFormat()
     const TensorPrecision& dense = window_->latestSnapshot()->experiment.precision.at(kDenseLayer, TensorKind::Weights);
     QCOMPARE(dense.spec.format.fractionalLength, 5);
     QCOMPARE(QString::fromLatin1(toString(dense.policy)), QString("manual"));
-    QTRY_VERIFY(!window_->layerTable()->findChild<QSpinBox*>("wordBitsEditor"));
+    QTRY_VERIFY(!window_->findChild<QSpinBox*>("wordBitsEditor"));
 }
 
 void TestMainWindow::invalidEditRejected_data()

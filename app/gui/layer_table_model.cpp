@@ -1,18 +1,14 @@
 #include "layer_table_model.h"
 
+#include "precision_text.h"
+
 #include <QBrush>
+#include <QFont>
 #include <QPalette>
 
 namespace fxlab::gui {
 
 namespace {
-
-// Tensor kind names for people: "activation gradients" rather than the file name
-// "activation-gradients".
-QString kindLabel(TensorKind kind)
-{
-    return QString::fromLatin1(toString(kind)).replace('-', ' ');
-}
 
 QString headerLabel(TensorKind kind)
 {
@@ -24,29 +20,67 @@ QString headerLabel(TensorKind kind)
     case TensorKind::Activations:
         return "Activations";
     case TensorKind::ActivationGradients:
-        return "Activation\ngradients";
+        return "Activation gradients";
     case TensorKind::WeightGradients:
-        return "Weight\ngradients";
+        return "Weight gradients";
     }
     return {};
 }
 
-bool isDataDriven(const TensorPrecision& precision)
+QString headerToolTip(TensorKind kind)
 {
-    return !precision.isFloat && precision.policy != FractionalLengthPolicy::Manual;
+    switch (kind) {
+    case TensorKind::Weights:
+        return "The weights of convolution and dense layers.";
+    case TensorKind::Biases:
+        return "The biases of convolution and dense layers.";
+    case TensorKind::Activations:
+        return "Each layer's output; in the input row, the data entering the first layer.";
+    case TensorKind::ActivationGradients:
+        return "The error a layer sends down to its input during back-propagation.";
+    case TensorKind::WeightGradients:
+        return "The gradients of the weights, which bias gradients share.";
+    }
+    return {};
+}
+
+// Short type names for the row headers.
+QString typeLabel(LayerType type)
+{
+    switch (type) {
+    case LayerType::Convolution:
+        return "convolution";
+    case LayerType::ReLU:
+        return "ReLU";
+    case LayerType::MaxPool:
+        return "max-pool";
+    case LayerType::AveragePool:
+        return "average-pool";
+    case LayerType::Flatten:
+        return "flatten";
+    case LayerType::Dense:
+        return "dense";
+    case LayerType::SoftmaxCrossEntropy:
+        return "softmax output";
+    }
+    return {};
 }
 
 } // namespace
 
-LayerTableModel::LayerTableModel(QObject* parent) : QAbstractTableModel(parent)
+LayerTableModel::LayerTableModel(ExperimentDocument* document, QObject* parent)
+    : QAbstractTableModel(parent), document_(document)
 {
     qRegisterMetaType<fxlab::PrecisionPlan>();
     qRegisterMetaType<fxlab::TensorPrecision>();
+    shownLayers_ = int(document_->network().layers.size());
+    connect(document_, &ExperimentDocument::networkChanged, this, &LayerTableModel::followNetwork);
+    connect(document_, &ExperimentDocument::planChanged, this, &LayerTableModel::emitCellsChanged);
 }
 
 int LayerTableModel::rowCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : int(network_.layers.size());
+    return parent.isValid() ? 0 : shownLayers_ + 1;
 }
 
 int LayerTableModel::columnCount(const QModelIndex& parent) const
@@ -56,110 +90,90 @@ int LayerTableModel::columnCount(const QModelIndex& parent) const
 
 std::optional<TensorKind> LayerTableModel::kindOfColumn(int column)
 {
-    if (column < FirstKindColumn || column >= kColumnCount)
+    if (column < FirstKindColumn || column >= FirstKindColumn + kColumnCount)
         return std::nullopt;
     return kAllTensorKinds[size_t(column - FirstKindColumn)];
 }
 
-std::optional<int> LayerTableModel::currentFractionalLength(int layer, TensorKind kind) const
+std::optional<TensorCell> LayerTableModel::cellAt(const QModelIndex& index) const
 {
-    const size_t position = size_t(layer) * kTensorKindCount + size_t(kind);
+    const auto kind = kindOfColumn(index.column());
+    if (!index.isValid() || !kind || index.row() >= rowCount())
+        return std::nullopt;
+    if (index.row() == kInputRow)
+        return TensorCell{TensorCell::kInputLayer, *kind};
+    return TensorCell{layerOfRow(index.row()), *kind};
+}
+
+QModelIndex LayerTableModel::indexOf(const TensorCell& cell) const
+{
+    if (cell.isInput())
+        return index(kInputRow, columnOf(TensorKind::Activations));
+    return indexOf(cell.layer, cell.kind);
+}
+
+std::optional<int> LayerTableModel::currentFractionalLength(const TensorCell& cell) const
+{
+    if (cell.isInput())
+        return inputFractionalLength_;
+    const size_t position = size_t(cell.layer) * kTensorKindCount + size_t(cell.kind);
     if (position >= fractionalLengths_.size())
         return std::nullopt;
     return fractionalLengths_[position];
 }
 
-QString LayerTableModel::tensorName(int layer, TensorKind kind) const
-{
-    return QString::fromStdString(network_.layers[size_t(layer)].name) + " " + kindLabel(kind);
-}
-
-QString LayerTableModel::cellText(int layer, TensorKind kind) const
-{
-    if (!hasTensor(network_, size_t(layer), kind))
-        return QString::fromUtf8("\u2013");
-    const TensorPrecision& precision = plan_.at(size_t(layer), kind);
-    if (precision.isFloat)
-        return "float";
-
-    QString fractionalLength = QString::number(precision.spec.format.fractionalLength);
-    if (isDataDriven(precision)) {
-        const auto current = currentFractionalLength(layer, kind);
-        fractionalLength = current ? QString::number(*current) + "*" : QString("auto");
-    }
-    return QString("%1-bit, fl %2, %3")
-        .arg(precision.spec.format.wordBits)
-        .arg(fractionalLength, QString::fromLatin1(toString(precision.spec.rounding)));
-}
-
-QString LayerTableModel::cellToolTip(int layer, TensorKind kind) const
-{
-    const LayerSpec& spec = network_.layers[size_t(layer)];
-    if (!hasTensor(network_, size_t(layer), kind))
-        return QString::fromStdString(spec.name) + " has no " + kindLabel(kind) + ".";
-    const TensorPrecision& precision = plan_.at(size_t(layer), kind);
-    QString text = tensorName(layer, kind) + ": " + QString::fromStdString(precision.describe());
-    if (precision.isFloat)
-        return text + "\nFloat tensors cannot be edited here yet.";
-
-    if (isDataDriven(precision)) {
-        text += "\nThe fractional length is chosen from the data by the "
-            + QString::fromLatin1(toString(precision.policy)) + " policy";
-        text += precision.policyInterval > 0 ? QString(" every %1 steps").arg(precision.policyInterval)
-                                             : QString(" at the first step");
-        const auto current = currentFractionalLength(layer, kind);
-        text += current ? QString("; it is %1 now.").arg(*current) : QString("; training has not started.");
-    }
-    return text + "\nDouble-click to edit the word bits and rounding.";
-}
-
 QVariant LayerTableModel::data(const QModelIndex& index, int role) const
 {
-    if (!index.isValid() || index.row() >= rowCount())
+    const auto cell = cellAt(index);
+    if (!cell)
         return {};
-    const int layer = index.row();
-    const LayerSpec& spec = network_.layers[size_t(layer)];
-
-    const auto kind = kindOfColumn(index.column());
-    if (!kind) {
-        if (role != Qt::DisplayRole)
-            return {};
-        if (index.column() == NameColumn)
-            return QString::fromStdString(spec.name);
-        if (index.column() == TypeColumn)
-            return QString::fromLatin1(toString(spec.type));
-        if (size_t(layer) < outputShapes_.size())
-            return QString::fromStdString(toString(outputShapes_[size_t(layer)]));
+    // The input row has one tensor, the data, shown in the activations column.
+    const bool inputRow = cell->isInput();
+    const bool present = inputRow ? cell->kind == TensorKind::Activations : document_->hasTensor(*cell);
+    if (!present) {
+        if (role == Qt::DisplayRole)
+            return QString::fromUtf8("\u2013");
+        if (role == Qt::ToolTipRole)
+            return inputRow ? QString("The input row has only the data, in the activations column.")
+                            : absentTensorReason(network(), *cell) + ".";
+        if (role == PresentRole || role == DataDrivenRole)
+            return false;
+        if (role == Qt::TextAlignmentRole)
+            return int(Qt::AlignCenter);
+        if (role == Qt::BackgroundRole)
+            return QBrush(QPalette().color(QPalette::Window));
         return {};
     }
 
-    const bool present = hasTensor(network_, size_t(layer), *kind);
-    const TensorPrecision& precision = plan_.at(size_t(layer), *kind);
+    const TensorPrecision& precision = document_->precision(*cell);
+    const std::optional<int> current = currentFractionalLength(*cell);
     switch (role) {
     case Qt::DisplayRole:
-        return cellText(layer, *kind);
+        return cellText(precision, current);
     case Qt::ToolTipRole:
-        return cellToolTip(layer, *kind);
+        return document_->tensorName(*cell) + ": " + precisionDescription(precision, current)
+            + "\n\nDouble-click to edit. Select several cells, a column (click its header) or a row for a bulk edit.";
     case Qt::ForegroundRole:
-        if (!present || precision.isFloat)
+        if (precision.isFloat)
             return QBrush(QPalette().color(QPalette::Disabled, QPalette::Text));
         return {};
+    case Qt::TextAlignmentRole:
+        return int(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::EditRole:
     case PrecisionRole:
-        return present ? QVariant::fromValue(precision) : QVariant();
+        return QVariant::fromValue(precision);
     case WordBitsRole:
-        return present && !precision.isFloat ? QVariant(precision.spec.format.wordBits) : QVariant();
-    case FractionalLengthRole: {
-        if (!present || precision.isFloat)
+        return precision.isFloat ? QVariant() : QVariant(precision.spec.format.wordBits);
+    case FractionalLengthRole:
+        if (precision.isFloat)
             return {};
-        const auto current = currentFractionalLength(layer, *kind);
         return isDataDriven(precision) && current ? *current : precision.spec.format.fractionalLength;
-    }
     case RoundingRole:
-        return present && !precision.isFloat ? QVariant(QString::fromLatin1(toString(precision.spec.rounding)))
-                                             : QVariant();
+        return precision.isFloat ? QVariant() : QVariant(QString::fromLatin1(toString(precision.spec.rounding)));
     case DataDrivenRole:
-        return present && isDataDriven(precision);
+        return isDataDriven(precision);
+    case PresentRole:
+        return true;
     default:
         return {};
     }
@@ -167,33 +181,40 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const
 
 QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    if (const auto kind = kindOfColumn(section))
-        return headerLabel(*kind);
-    switch (section) {
-    case NameColumn:
-        return "Layer";
-    case TypeColumn:
-        return "Type";
-    case OutputColumn:
-        return "Output";
-    default:
+    if (orientation == Qt::Horizontal) {
+        const auto kind = kindOfColumn(section);
+        if (!kind)
+            return {};
+        if (role == Qt::DisplayRole)
+            return headerLabel(*kind);
+        if (role == Qt::ToolTipRole)
+            return headerToolTip(*kind) + "\nClick to select the column for a bulk edit.";
         return {};
     }
+
+    if (section < 0 || section >= rowCount())
+        return {};
+    const int layer = layerOfRow(section);
+    if (role == Qt::DisplayRole) {
+        if (section == kInputRow)
+            return "input\n" + QString::fromStdString(toString(network().input)) + " data";
+        const LayerSpec& spec = network().layers[size_t(layer)];
+        return QString::fromStdString(spec.name) + "\n" + typeLabel(spec.type);
+    }
+    if (role == Qt::ToolTipRole)
+        return "Click to select the row for a bulk edit.";
+    if (role == Qt::TextAlignmentRole)
+        return int(Qt::AlignLeft | Qt::AlignVCenter);
+    return {};
 }
 
 Qt::ItemFlags LayerTableModel::flags(const QModelIndex& index) const
 {
-    Qt::ItemFlags flags = QAbstractTableModel::flags(index);
-    const auto kind = kindOfColumn(index.column());
-    if (!index.isValid() || !kind)
-        return flags;
-    // NOTE: float tensors are read-only, because turning one into fixed point needs a policy and
-    // format chosen by hand; edit the experiment file for that.
-    if (hasTensor(network_, size_t(index.row()), *kind) && !plan_.at(size_t(index.row()), *kind).isFloat)
-        flags |= Qt::ItemIsEditable;
-    return flags;
+    // Absent tensors are neither selectable nor enabled, so that selecting a whole row or column
+    // for a bulk edit takes only tensors that exist.
+    if (!index.isValid() || !data(index, PresentRole).toBool())
+        return Qt::NoItemFlags;
+    return Qt::ItemIsEnabled | Qt::ItemIsSelectable;
 }
 
 bool LayerTableModel::reject(const QString& reason)
@@ -202,44 +223,41 @@ bool LayerTableModel::reject(const QString& reason)
     return false;
 }
 
+bool LayerTableModel::applyChange(const std::vector<TensorCell>& cells, const PrecisionChange& change)
+{
+    if (auto reason = document_->changePrecision(cells, change))
+        return reject(*reason + ".");
+    emit precisionEdited(document_->plan());
+    return true;
+}
+
 bool LayerTableModel::setData(const QModelIndex& index, const QVariant& value, int role)
 {
-    const auto kind = kindOfColumn(index.column());
-    if (!index.isValid() || !kind || index.row() >= rowCount())
+    const auto cell = cellAt(index);
+    if (!cell)
         return false;
-    const int layer = index.row();
-    const LayerSpec& spec = network_.layers[size_t(layer)];
-    const QString name = tensorName(layer, *kind);
-    if (!hasTensor(network_, size_t(layer), *kind))
-        return reject(QString::fromStdString(spec.name) + " has no " + kindLabel(*kind) + " to edit.");
+    if (cell->isInput() && cell->kind != TensorKind::Activations)
+        return reject("The input row has only the data, in the activations column.");
 
-    const TensorPrecision& current = plan_.at(size_t(layer), *kind);
-    TensorPrecision edited = current;
-    const bool fieldRole = role == WordBitsRole || role == FractionalLengthRole || role == RoundingRole;
-    if (fieldRole && current.isFloat)
-        return reject(name + " is float: it has no fixed-point format to edit.");
-
+    const QString name = document_->hasTensor(*cell) ? document_->tensorName(*cell) : QString();
+    PrecisionChange change;
     switch (role) {
     case Qt::EditRole:
     case PrecisionRole:
         if (!value.canConvert<TensorPrecision>())
             return false;
-        edited = value.value<TensorPrecision>();
+        change = PrecisionChange::replacingWith(value.value<TensorPrecision>());
         break;
     case WordBitsRole: {
         bool isNumber = false;
-        edited.spec.format.wordBits = value.toInt(&isNumber);
+        change.wordBits = value.toInt(&isNumber);
         if (!isNumber)
             return reject(name + ": word bits must be a whole number, not \"" + value.toString() + "\".");
         break;
     }
     case FractionalLengthRole: {
-        if (isDataDriven(current))
-            return reject(name + ": the fractional length is chosen by the "
-                          + QString::fromLatin1(toString(current.policy))
-                          + " policy, so it can only be set when the policy is manual.");
         bool isNumber = false;
-        edited.spec.format.fractionalLength = value.toInt(&isNumber);
+        change.fractionalLength = value.toInt(&isNumber);
         if (!isNumber)
             return reject(name + ": the fractional length must be a whole number, not \"" + value.toString() + "\".");
         break;
@@ -249,62 +267,68 @@ bool LayerTableModel::setData(const QModelIndex& index, const QVariant& value, i
         if (!rounding)
             return reject(name + ": unknown rounding mode \"" + value.toString() + "\": use one of "
                           + QString::fromStdString(roundingModeNames()) + ".");
-        edited.spec.rounding = *rounding;
+        change.rounding = *rounding;
         break;
     }
     default:
         return false;
     }
-
-    if (auto error = edited.validationError())
-        return reject(name + ": " + QString::fromStdString(*error) + ".");
-    if (edited == current)
-        return true;
-
-    PrecisionPlan plan = plan_;
-    plan.at(size_t(layer), *kind) = edited;
-    if (auto error = validatePlan(plan, network_))
-        return reject(QString::fromStdString(*error) + ".");
-
-    // Shown at once; the next snapshot brings the plan the worker actually uses.
-    plan_ = std::move(plan);
-    emit dataChanged(index, index);
-    emit precisionEdited(plan_);
-    return true;
+    return applyChange({*cell}, change);
 }
 
 void LayerTableModel::showSnapshot(const Snapshot& snapshot)
 {
-    const std::vector<int> fractionalLengths = snapshot.step > 0 ? snapshot.fractionalLengths : std::vector<int>{};
-    // The worker rejects a plan of the wrong size when training starts. Until then the table shows
-    // the missing entries as float instead of reading past the end of the plan.
-    PrecisionPlan plan = snapshot.experiment.precision;
-    plan.layers.resize(snapshot.experiment.network.layers.size());
+    SnapshotLengths lengths;
+    if (snapshot.step > 0) {
+        lengths.network = snapshot.experiment.network;
+        lengths.layers = snapshot.fractionalLengths;
+        if (snapshot.statistics.input.present && snapshot.statistics.input.isFixed)
+            lengths.input = snapshot.statistics.input.format.fractionalLength;
+    }
+    if (lengths.network == snapshotLengths_.network && lengths.layers == snapshotLengths_.layers
+        && lengths.input == snapshotLengths_.input)
+        return;
+    snapshotLengths_ = std::move(lengths);
+    if (takeSnapshotLengths())
+        emitCellsChanged();
+}
 
-    if (!(snapshot.experiment.network == network_)) {
+bool LayerTableModel::takeSnapshotLengths()
+{
+    std::vector<int> fractionalLengths;
+    std::optional<int> inputFractionalLength;
+    // Fractional lengths belong to the run's layers; while the edited network differs from the
+    // run's, they would land on the wrong rows.
+    if (snapshotLengths_.network == network()) {
+        fractionalLengths = snapshotLengths_.layers;
+        inputFractionalLength = snapshotLengths_.input;
+    }
+    if (fractionalLengths == fractionalLengths_ && inputFractionalLength == inputFractionalLength_)
+        return false;
+    fractionalLengths_ = std::move(fractionalLengths);
+    inputFractionalLength_ = inputFractionalLength;
+    return true;
+}
+
+void LayerTableModel::followNetwork()
+{
+    const int layers = int(document_->network().layers.size());
+    if (layers != shownLayers_) {
         beginResetModel();
-        network_ = snapshot.experiment.network;
-        outputShapes_ = inferShapes(network_).outputs;
-        plan_ = std::move(plan);
-        fractionalLengths_ = fractionalLengths;
+        shownLayers_ = layers;
+        takeSnapshotLengths();
         endResetModel();
         return;
     }
-
-    if (plan_ == plan && fractionalLengths_ == fractionalLengths)
-        return;
-    plan_ = std::move(plan);
-    fractionalLengths_ = fractionalLengths;
-    emitKindCellsChanged();
+    takeSnapshotLengths();
+    emit headerDataChanged(Qt::Vertical, 0, rowCount() - 1);
+    emitCellsChanged();
 }
 
-void LayerTableModel::emitKindCellsChanged()
+void LayerTableModel::emitCellsChanged()
 {
-    if (rowCount() == 0)
-        return;
-    // A range rather than single cells: views refresh an open editor only for a single-cell
-    // change, and a snapshot must not overwrite what the user is typing.
-    emit dataChanged(index(0, FirstKindColumn), index(rowCount() - 1, kColumnCount - 1));
+    // A range rather than single cells, so that views leave any open editor alone.
+    emit dataChanged(index(0, 0), index(rowCount() - 1, kColumnCount - 1));
 }
 
 } // namespace fxlab::gui

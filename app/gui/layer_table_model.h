@@ -1,7 +1,9 @@
-// The precision of every layer as a table: one row per layer, one column per tensor kind. Edits
-// are validated with the core rules and sent out as a whole new precision plan.
+// The precision matrix as a table model: a row for the network's input and one per layer, a
+// column per tensor kind. It shows the edited experiment of an ExperimentDocument and changes it
+// through the document, so every edit can be undone; tensors a layer does not have are disabled.
 #pragma once
 
+#include "experiment_document.h"
 #include "train/snapshot.h"
 
 #include <QAbstractTableModel>
@@ -18,20 +20,22 @@ class LayerTableModel : public QAbstractTableModel {
     Q_OBJECT
 
 public:
-    enum Column { NameColumn, TypeColumn, OutputColumn, FirstKindColumn };
-    static constexpr int kColumnCount = FirstKindColumn + kTensorKindCount;
+    enum Column { FirstKindColumn = 0 };
+    static constexpr int kColumnCount = kTensorKindCount;
+    static constexpr int kInputRow = 0;
 
-    // Roles of the tensor-kind cells beside the display text. Qt::EditRole reads and writes a
-    // whole TensorPrecision; the others read and write one field.
+    // Roles of the cells beside the display text. Qt::EditRole reads and writes a whole
+    // TensorPrecision; the others read and write one field.
     enum Role {
         PrecisionRole = Qt::UserRole + 1,  // TensorPrecision, as in the plan
         WordBitsRole,                      // int
         FractionalLengthRole,              // int: the value in use now
         RoundingRole,                      // QString, e.g. "nearest-even"
         DataDrivenRole,                    // bool: a policy chooses the fractional length
+        PresentRole,                       // bool: the layer has this tensor
     };
 
-    explicit LayerTableModel(QObject* parent = nullptr);
+    explicit LayerTableModel(ExperimentDocument* document, QObject* parent = nullptr);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -40,35 +44,56 @@ public:
     Qt::ItemFlags flags(const QModelIndex& index) const override;
     bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
 
-    // Takes the network, plan and current fractional lengths of `snapshot`. Rows are rebuilt only
-    // when the network changes, so open editors and the selection survive updates.
+    // Takes the fractional lengths that the data-driven policies chose at the snapshot's step,
+    // when the snapshot's network is the one shown.
     void showSnapshot(const Snapshot& snapshot);
 
     static std::optional<TensorKind> kindOfColumn(int column);
     static int columnOf(TensorKind kind) { return FirstKindColumn + int(kind); }
-    const NetworkSpec& network() const { return network_; }
-    const PrecisionPlan& plan() const { return plan_; }
+    static int rowOfLayer(int layer) { return layer + 1; }
+    // The layer of a row, TensorCell::kInputLayer for the input row.
+    static int layerOfRow(int row) { return row - 1; }
+    QModelIndex indexOf(int layer, TensorKind kind) const { return index(rowOfLayer(layer), columnOf(kind)); }
+    // The tensor of a cell; the input row's only tensor sits in the activations column.
+    std::optional<TensorCell> cellAt(const QModelIndex& index) const;
+    QModelIndex indexOf(const TensorCell& cell) const;
+
+    ExperimentDocument* document() const { return document_; }
+    const NetworkSpec& network() const { return document_->network(); }
+    const PrecisionPlan& plan() const { return document_->plan(); }
     // The fractional length in use at the latest step, when the run has taken one.
-    std::optional<int> currentFractionalLength(int layer, TensorKind kind) const;
+    std::optional<int> currentFractionalLength(const TensorCell& cell) const;
+
+    // Applies `change` to `cells` as one undo step; emits editRejected with the reason and
+    // returns false when the document rejects it.
+    bool applyChange(const std::vector<TensorCell>& cells, const PrecisionChange& change);
 
 signals:
-    // A valid edit: the whole plan with the change, for TrainingWorker::setPrecision.
+    // A valid edit: the whole plan with the change.
     void precisionEdited(const fxlab::PrecisionPlan& plan);
     // An invalid edit, with the reason from the core validation.
     void editRejected(const QString& reason);
 
 private:
-    QString cellText(int layer, TensorKind kind) const;
-    QString cellToolTip(int layer, TensorKind kind) const;
-    QString tensorName(int layer, TensorKind kind) const;
-    std::optional<TensorPrecision> editedPrecision(int layer, TensorKind kind, const QVariant& value, int role);
     bool reject(const QString& reason);
-    void emitKindCellsChanged();
+    void followNetwork();
+    // Shows the fractional lengths of the latest snapshot when its network is the one shown;
+    // returns whether the shown values changed.
+    bool takeSnapshotLengths();
+    void emitCellsChanged();
 
-    NetworkSpec network_;
-    std::vector<Shape> outputShapes_;
-    PrecisionPlan plan_;
+    // The fractional lengths of the latest snapshot and the network they belong to.
+    struct SnapshotLengths {
+        NetworkSpec network;
+        std::vector<int> layers;
+        std::optional<int> input;
+    };
+
+    ExperimentDocument* document_;
+    int shownLayers_ = 0;
+    SnapshotLengths snapshotLengths_;
     std::vector<int> fractionalLengths_;  // layer * kTensorKindCount + kind; empty before the first step
+    std::optional<int> inputFractionalLength_;
 };
 
 } // namespace fxlab::gui

@@ -1,6 +1,8 @@
 // fxlab: the window for exploring fixed-point training live.
 #include "command_line_options.h"
 #include "error.h"
+#include "experiment_editing.h"
+#include "last_experiment.h"
 #include "main_window.h"
 #include "presentation_mode.h"
 #include "run_manager.h"
@@ -26,9 +28,13 @@ int main(int argc, char** argv)
     }
     const fxlab::gui::GuiOptions& options = *parsed.options;
 
+    // Interactive sessions continue with the last experiment unless the command line names one;
+    // screenshots and unattended runs neither read nor replace it.
+    const bool remembersExperiment = options.screenshotFile.isEmpty() && !options.quit;
     fxlab::Experiment experiment;
     try {
-        experiment = fxlab::gui::experimentFromOptions(options);
+        experiment = remembersExperiment ? fxlab::gui::experimentForStart(options)
+                                         : fxlab::gui::experimentFromOptions(options);
     } catch (const fxlab::Error& error) {
         std::fprintf(stderr, "fxlab: %s\n", error.what());
         return 1;
@@ -47,6 +53,7 @@ int main(int argc, char** argv)
     if (options.presentation)
         window.presentationMode()->setOn(true);
     window.setErrorDialogsEnabled(!options.quit);
+    window.experimentEditing()->setKeepsLastExperiment(remembersExperiment);
     window.loadExperiment(experiment, fxlab::gui::backendFromOptions(options));
     if (options.steps > 0)
         window.setStopAfter(options.steps);

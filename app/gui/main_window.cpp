@@ -5,7 +5,8 @@
 #include "histogram_view.h"
 #include "layer_table_model.h"
 #include "model/presets.h"
-#include "precision_delegate.h"
+#include "experiment_editing.h"
+#include "precision_matrix.h"
 #include "presentation_mode.h"
 #include "run_status_bar.h"
 #include "run_workspace.h"
@@ -105,6 +106,10 @@ void MainWindow::createActions()
 
 void MainWindow::createMenus()
 {
+    fileMenu_ = menuBar()->addMenu("&File");
+    fileMenu_->setObjectName("fileMenu");
+    editMenu_ = menuBar()->addMenu("&Edit");
+    editMenu_->setObjectName("editMenu");
     viewMenu_ = menuBar()->addMenu("&View");
     viewMenu_->setObjectName("viewMenu");
 }
@@ -137,42 +142,17 @@ void MainWindow::createLayout()
     heatmap_ = new SaturationHeatmap;
     samples_ = new SampleView;
 
-    tableModel_ = new LayerTableModel(this);
-    table_ = new QTableView;
-    table_->setObjectName("layerTable");
-    table_->setModel(tableModel_);
-    table_->setItemDelegate(new PrecisionDelegate(table_));
-    table_->setSelectionMode(QAbstractItemView::SingleSelection);
-    table_->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
-    table_->setAlternatingRowColors(true);
-    table_->setWordWrap(false);
-    table_->verticalHeader()->setVisible(false);
-    table_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    // The tensor kinds share the width equally; a cell too narrow for its format elides it, and
-    // its tooltip still gives the whole description.
-    QHeaderView* header = table_->horizontalHeader();
-    for (int column = 0; column < LayerTableModel::FirstKindColumn; ++column)
-        header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
-    for (TensorKind kind : kAllTensorKinds)
-        header->setSectionResizeMode(LayerTableModel::columnOf(kind), QHeaderView::Stretch);
+    // The network builder and precision matrix docks, with the File and Edit menu entries.
+    editing_ = new ExperimentEditing(this);
+    tableModel_ = editing_->precisionMatrix()->model();
+    table_ = editing_->precisionMatrix()->view();
     connect(table_->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &MainWindow::followTableSelection);
     connect(tableModel_, &QAbstractItemModel::modelReset, this, &MainWindow::selectFirstWeightedLayer);
-    connect(tableModel_, &LayerTableModel::precisionEdited, this, [this](const PrecisionPlan& plan) {
-        qCInfo(logGui) << "sending an edited precision plan to the worker";
-        if (RunController* run = runs_->currentRun())
-            run->setPrecision(plan);
-    });
     connect(tableModel_, &LayerTableModel::editRejected, this, [this](const QString& reason) {
         qCInfo(logGui).noquote() << "edit rejected:" << reason;
         statusBar_->showError("Edit rejected: " + reason);
     });
-
-    auto* tableLegend = new QLabel(
-        "fl: fractional length, the step between codes is 2^-fl.  *: chosen from the data by the tensor's "
-        "policy, shown at its current value.  Double-click a cell to change word bits, rounding and, under "
-        "the manual policy, the fractional length; select a cell to see its histogram.");
-    tableLegend->setWordWrap(true);
 
     // The curves are the centre; every other view is a dock that users can move, stack, close and
     // reopen from the View menu. The precision table sits full width below, because five formats
@@ -181,7 +161,6 @@ void MainWindow::createLayout()
     setDockNestingEnabled(true);
     addDock("histogramDock", "Tensor histograms", histogram_, Qt::RightDockWidgetArea);
     addDock("countersDock", "Saturation totals", counters_, Qt::RightDockWidgetArea);
-    addDock("precisionDock", "Precision per layer", group(QString(), table_, tableLegend), Qt::BottomDockWidgetArea);
     resizeDocks({findChild<QDockWidget*>("histogramDock")}, {500}, Qt::Horizontal);
     resizeDocks({findChild<QDockWidget*>("precisionDock")}, {330}, Qt::Vertical);
 
@@ -231,8 +210,21 @@ void MainWindow::setStopAfter(uint32_t steps)
         run->setStopAfter(steps);
 }
 
+void MainWindow::setStartBlocked(const QString& reason)
+{
+    if (reason == startBlockedReason_)
+        return;
+    if (startToolTip_.isEmpty())
+        startToolTip_ = startAction_->toolTip();
+    startBlockedReason_ = reason;
+    startAction_->setToolTip(reason.isEmpty() ? startToolTip_ : "Start is disabled until the network is fixed: " + reason);
+    updateActions(latest_ ? latest_->state : RunState::Idle);
+}
+
 void MainWindow::start()
 {
+    if (!startBlockedReason_.isEmpty())
+        return;
     if (RunController* run = runs_->currentRun())
         run->start();
 }
@@ -245,6 +237,8 @@ void MainWindow::pause()
 
 void MainWindow::stepOnce()
 {
+    if (!startBlockedReason_.isEmpty())
+        return;
     if (RunController* run = runs_->currentRun())
         run->stepOnce();
 }
@@ -301,7 +295,11 @@ void MainWindow::followTableSelection(const QModelIndex& current)
 {
     if (!current.isValid())
         return;
-    histogram_->setLayer(current.row());
+    // The input row has no layer of its own.
+    const int layer = LayerTableModel::layerOfRow(current.row());
+    if (layer < 0)
+        return;
+    histogram_->setLayer(layer);
     if (const auto kind = LayerTableModel::kindOfColumn(current.column()))
         histogram_->setKind(*kind);
 }
@@ -311,7 +309,7 @@ void MainWindow::selectFirstWeightedLayer()
     const NetworkSpec& network = tableModel_->network();
     for (size_t layer = 0; layer < network.layers.size(); ++layer) {
         if (network.layers[layer].hasWeights()) {
-            table_->setCurrentIndex(tableModel_->index(int(layer), LayerTableModel::NameColumn));
+            table_->setCurrentIndex(tableModel_->indexOf(int(layer), TensorKind::Weights));
             return;
         }
     }
@@ -342,7 +340,7 @@ void MainWindow::showSnapshot(const SnapshotPointer& snapshot)
 
 void MainWindow::updateActions(RunState state)
 {
-    const bool canTrain = state == RunState::Idle || state == RunState::Paused;
+    const bool canTrain = (state == RunState::Idle || state == RunState::Paused) && startBlockedReason_.isEmpty();
     startAction_->setEnabled(canTrain);
     startAction_->setText(state == RunState::Paused ? "Resume" : "Start");
     pauseAction_->setEnabled(state == RunState::Running);

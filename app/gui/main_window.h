@@ -23,6 +23,7 @@ class QTableView;
 
 namespace fxlab::gui {
 
+class ExperimentEditing;
 class HistogramView;
 class LayerTableModel;
 class PresentationMode;
@@ -51,6 +52,10 @@ public:
     // Whether a failed run also opens a message box; off for unattended runs.
     void setErrorDialogsEnabled(bool enabled) { errorDialogsEnabled_ = enabled; }
 
+    // Disables Start and Step once while `reason` is not empty; the network builder sets it while
+    // the edited network cannot train.
+    void setStartBlocked(const QString& reason);
+
     void start();
     void pause();
     void stepOnce();
@@ -76,6 +81,9 @@ public:
     SampleView* sampleView() const { return samples_; }
     TimelineBar* timelineBar() const { return timeline_; }
     RunStatusBar* runStatusBar() const { return statusBar_; }
+    ExperimentEditing* experimentEditing() const { return editing_; }
+    QMenu* fileMenu() const { return fileMenu_; }
+    QMenu* editMenu() const { return editMenu_; }
     RunWorkspace* runWorkspace() const { return runWorkspace_; }
     PresentationMode* presentationMode() const { return presentationMode_; }
 
@@ -114,6 +122,8 @@ private:
     QAction* stepAction_ = nullptr;
     QAction* resetAction_ = nullptr;
     QComboBox* presetChoice_ = nullptr;
+    QMenu* fileMenu_ = nullptr;
+    QMenu* editMenu_ = nullptr;
     QMenu* viewMenu_ = nullptr;
     TrainingPlots* plots_ = nullptr;
     HistogramView* histogram_ = nullptr;
@@ -124,6 +134,9 @@ private:
     SampleView* samples_ = nullptr;
     TimelineBar* timeline_ = nullptr;
     RunStatusBar* statusBar_ = nullptr;
+    ExperimentEditing* editing_ = nullptr;
+    QString startBlockedReason_;
+    QString startToolTip_;
     RunWorkspace* runWorkspace_ = nullptr;
     PresentationMode* presentationMode_ = nullptr;
     bool keepsSettings_ = false;
