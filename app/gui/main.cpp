@@ -57,6 +57,9 @@ int main(int argc, char** argv)
     window.loadExperiment(experiment, fxlab::gui::backendFromOptions(options));
     if (options.steps > 0)
         window.setStopAfter(options.steps);
+    // Compared runs are named after their presets, and so is the first run then.
+    if (!options.comparedPresets.isEmpty())
+        window.runManager()->renameRun(0, QString::fromStdString(experiment.name));
     for (const QString& preset : options.comparedPresets)
         window.runWorkspace()->addPresetRun(preset.trimmed());
     window.runManager()->setCurrent(0);

@@ -22,10 +22,10 @@ const std::vector<ViewEntry>& views()
     static const std::vector<ViewEntry> entries{
         {"curves", {}, {}},
         {"histograms", {"histogramDock"}, {1000, 760}},
-        {"heatmap", {"heatmapDock"}, {1000, 560}},
+        {"heatmap", {"heatmapDock"}, {1000, 680}},
         {"samples", {"samplesDock"}, {1000, 700}},
         {"precision", {"precisionDock"}, {1200, 560}},
-        {"builder", {"networkBuilderDock"}, {1200, 520}},
+        {"builder", {"networkBuilderDock"}, {1200, 420}},
         {"runs", {"runsDock"}, {1000, 260}},
         {"comparison", {"runComparisonDock"}, {1000, 640}},
         {"presets", {"presetsDock"}, {1000, 420}},
