@@ -10,6 +10,9 @@ namespace fxlab::gui {
 
 namespace {
 
+// A light tint of the sky blue of the plots' palette, dark text stays readable on it.
+const QColor kStochasticBackground{214, 236, 250};
+
 QString headerLabel(TensorKind kind)
 {
     switch (kind) {
@@ -55,13 +58,13 @@ QString typeLabel(LayerType type)
     case LayerType::MaxPool:
         return "max-pool";
     case LayerType::AveragePool:
-        return "average-pool";
+        return "avg-pool";
     case LayerType::Flatten:
         return "flatten";
     case LayerType::Dense:
         return "dense";
     case LayerType::SoftmaxCrossEntropy:
-        return "softmax output";
+        return "output";
     }
     return {};
 }
@@ -150,12 +153,23 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         return cellText(precision, current);
+    case LineVariantsRole: {
+        QVariantList lines;
+        for (const QStringList& variants : cellLineVariants(precision, current))
+            lines << variants;
+        return lines;
+    }
     case Qt::ToolTipRole:
         return document_->tensorName(*cell) + ": " + precisionDescription(precision, current)
             + "\n\nDouble-click to edit. Select several cells, a column (click its header) or a row for a bulk edit.";
     case Qt::ForegroundRole:
         if (precision.isFloat)
             return QBrush(QPalette().color(QPalette::Disabled, QPalette::Text));
+        return {};
+    case Qt::BackgroundRole:
+        // Stochastic rounding stays visible when a narrow column leaves out the rounding's name.
+        if (!precision.isFloat && precision.spec.rounding == RoundingMode::Stochastic)
+            return QBrush(kStochasticBackground);
         return {};
     case Qt::TextAlignmentRole:
         return int(Qt::AlignLeft | Qt::AlignVCenter);

@@ -33,6 +33,8 @@ public:
         RoundingRole,                      // QString, e.g. "nearest-even"
         DataDrivenRole,                    // bool: a policy chooses the fractional length
         PresentRole,                       // bool: the layer has this tensor
+        LineVariantsRole,                  // QList<QStringList>: each line of the display text with
+                                           // shorter versions for narrow columns, longest first
     };
 
     explicit LayerTableModel(ExperimentDocument* document, QObject* parent = nullptr);

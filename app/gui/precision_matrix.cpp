@@ -1,6 +1,7 @@
 #include "precision_matrix.h"
 
 #include "layer_table_model.h"
+#include "precision_cell_delegate.h"
 #include "precision_dialog.h"
 
 #include <QHBoxLayout>
@@ -8,10 +9,13 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QPushButton>
+#include <QStyle>
 #include <QTableView>
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <array>
+#include <numeric>
 
 namespace fxlab::gui {
 
@@ -25,26 +29,21 @@ PrecisionMatrix::PrecisionMatrix(ExperimentDocument* document, QWidget* parent)
     selectionLabel_ = new QLabel;
     selectionLabel_->setObjectName("selectionLabel");
 
-    auto* hint = new QLabel("Select cells, a column (click its header) or a row (click the layer name); "
-                            "Shift and Ctrl extend the selection.");
-    hint->setWordWrap(true);
     auto* top = new QHBoxLayout;
     top->addWidget(editButton_);
     top->addWidget(selectionLabel_);
-    top->addWidget(hint, 1);
 
     view_ = new QTableView;
     view_->setObjectName("layerTable");
     view_->setModel(model_);
+    view_->setItemDelegate(new PrecisionCellDelegate(view_));
     view_->setSelectionMode(QAbstractItemView::ExtendedSelection);
     view_->setSelectionBehavior(QAbstractItemView::SelectItems);
     view_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     view_->setWordWrap(false);
     view_->setTextElideMode(Qt::ElideRight);
-    view_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    // Narrow enough for five columns beside the histograms; longer lines are elided, and each
-    // cell's tooltip gives its whole description.
-    view_->horizontalHeader()->setMinimumSectionSize(fontMetrics().horizontalAdvance("8-bit fl 6* (1 integer bit)") + 12);
+    view_->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view_->horizontalHeader()->setStretchLastSection(false);
     view_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     view_->verticalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     connect(view_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
@@ -52,16 +51,29 @@ PrecisionMatrix::PrecisionMatrix(ExperimentDocument* document, QWidget* parent)
             openEditor({*cell});
     });
     view_->installEventFilter(this);
+    view_->viewport()->installEventFilter(this);
+    connect(model_, &QAbstractItemModel::dataChanged, this, &PrecisionMatrix::scheduleColumnFit);
+    connect(model_, &QAbstractItemModel::modelReset, this, &PrecisionMatrix::scheduleColumnFit);
+    connect(model_, &QAbstractItemModel::headerDataChanged, this, &PrecisionMatrix::scheduleColumnFit);
     connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &PrecisionMatrix::updateEditButton);
     connect(model_, &QAbstractItemModel::modelReset, this, &PrecisionMatrix::updateEditButton);
 
+    // One legend line beside the button keeps the rows in view on a projector; the tooltip says
+    // more.
     auto* legend = new QLabel(
-        "fl: fractional length; the step between codes is 2<sup>-fl</sup> and the integer bits are word bits "
-        "\u2212 1 \u2212 fl. The range in brackets is the smallest and largest value. *: fl chosen from the "
-        "data by the tensor's policy, shown at the latest step. Grey: float, not quantized. \u2013: the layer "
-        "has no such tensor.");
+        "fl: fractional length, step 2<sup>\u2212fl</sup>. *: chosen by the policy. Blue: stochastic rounding. "
+        "Grey: float.");
     legend->setObjectName("precisionLegend");
     legend->setWordWrap(true);
+    legend->setToolTip(
+        "\u2013: the layer has no such tensor.\n"
+        "Each cell shows word bits, fractional length (fl), integer bits (word bits \u2212 1 \u2212 fl), the "
+        "range [min, max] and the rounding. Narrow columns leave out the integer bits and the rounding; a "
+        "cell's tooltip has everything.\n*: the fractional length is chosen from the data by the tensor's "
+        "policy and shown at the latest step.\nSelect several cells, or a column or row by clicking its "
+        "header, and press Edit selected (or Enter) to change chosen fields of all of them. Double-click a "
+        "cell to edit it alone.");
+    top->addWidget(legend, 1);
 
     message_ = new QLabel;
     message_->setObjectName("precisionMessage");
@@ -76,7 +88,6 @@ PrecisionMatrix::PrecisionMatrix(ExperimentDocument* document, QWidget* parent)
     layout->addLayout(top);
     layout->addWidget(view_, 1);
     layout->addWidget(message_);
-    layout->addWidget(legend);
     updateEditButton();
 }
 
@@ -98,6 +109,8 @@ std::vector<TensorCell> PrecisionMatrix::selectedCells() const
 
 bool PrecisionMatrix::eventFilter(QObject* watched, QEvent* event)
 {
+    if (watched == view_->viewport() && event->type() == QEvent::Resize)
+        scheduleColumnFit();
     if (watched == view_ && event->type() == QEvent::KeyPress) {
         const int key = static_cast<QKeyEvent*>(event)->key();
         if (key == Qt::Key_Return || key == Qt::Key_Enter) {
@@ -126,6 +139,61 @@ PrecisionDialog* PrecisionMatrix::openEditor(const std::vector<TensorCell>& cell
     });
     dialog->open();
     return dialog;
+}
+
+void PrecisionMatrix::scheduleColumnFit()
+{
+    if (columnFitScheduled_)
+        return;
+    columnFitScheduled_ = true;
+    QMetaObject::invokeMethod(this, &PrecisionMatrix::fitColumns, Qt::QueuedConnection);
+}
+
+void PrecisionMatrix::fitColumns()
+{
+    columnFitScheduled_ = false;
+    // The item view's text margins and the grid line, with a little air.
+    const int padding = 2 * (style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view_) + 1) + 8;
+    const QFontMetrics cellMetrics = view_->fontMetrics();
+    const QFontMetrics headerMetrics = view_->horizontalHeader()->fontMetrics();
+    const int columns = model_->columnCount();
+
+    // widths[level][column]: the column's width when every line uses its version number `level`
+    // (or its shortest, where it has fewer), level 0 being the longest.
+    constexpr int kLevels = 3;
+    std::array<std::vector<int>, kLevels> widths;
+    for (std::vector<int>& levelWidths : widths)
+        levelWidths.assign(size_t(columns), 0);
+    for (int column = 0; column < columns; ++column) {
+        const QString title = model_->headerData(column, Qt::Horizontal).toString();
+        for (std::vector<int>& levelWidths : widths)
+            levelWidths[size_t(column)] = headerMetrics.horizontalAdvance(title) + padding;
+        for (int row = 0; row < model_->rowCount(); ++row) {
+            const QVariantList lines = model_->data(model_->index(row, column), LayerTableModel::LineVariantsRole).toList();
+            for (const QVariant& line : lines) {
+                const QStringList variants = line.toStringList();
+                for (int level = 0; level < kLevels; ++level) {
+                    const QString& text = variants.at(std::min(level, int(variants.size()) - 1));
+                    int& width = widths[size_t(level)][size_t(column)];
+                    width = std::max(width, cellMetrics.horizontalAdvance(text) + padding);
+                }
+            }
+        }
+    }
+
+    // The longest versions that fit in every column, with the rest of the width shared out; when
+    // even the shortest do not fit, the view scrolls.
+    const int available = view_->viewport()->width();
+    const std::vector<int>* chosen = &widths.back();
+    for (const std::vector<int>& levelWidths : widths) {
+        if (std::accumulate(levelWidths.begin(), levelWidths.end(), 0) <= available) {
+            chosen = &levelWidths;
+            break;
+        }
+    }
+    const int spare = std::max(0, available - std::accumulate(chosen->begin(), chosen->end(), 0));
+    for (int column = 0; column < columns; ++column)
+        view_->horizontalHeader()->resizeSection(column, (*chosen)[size_t(column)] + spare / std::max(1, columns));
 }
 
 void PrecisionMatrix::showRejection(const QString& reason)

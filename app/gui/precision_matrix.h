@@ -39,6 +39,11 @@ private:
     PrecisionDialog* openEditor(const std::vector<TensorCell>& cells);
     void showRejection(const QString& reason);
     void updateEditButton();
+    // Sets the column widths at the next event loop turn; several requests make one fit.
+    void scheduleColumnFit();
+    // Gives the columns the longest versions of their lines that fit the view in every column,
+    // and shares out the rest of the width.
+    void fitColumns();
 
     ExperimentDocument* document_;
     LayerTableModel* model_ = nullptr;
@@ -46,6 +51,7 @@ private:
     QPushButton* editButton_ = nullptr;
     QLabel* selectionLabel_ = nullptr;
     QLabel* message_ = nullptr;
+    bool columnFitScheduled_ = false;
 };
 
 } // namespace fxlab::gui

@@ -90,25 +90,42 @@ QString formatLine(const FixedFormat& format)
     return formatSummary(format) + " " + rangeText(format);
 }
 
-QString cellText(const TensorPrecision& precision, std::optional<int> currentFractionalLength)
+std::vector<QStringList> cellLineVariants(const TensorPrecision& precision,
+                                          std::optional<int> currentFractionalLength)
 {
     if (precision.isFloat)
-        return "float";
+        return {{"float"}};
 
     QString modes = QString::fromLatin1(toString(precision.spec.rounding));
     if (precision.spec.overflow != OverflowMode::Saturate)
         modes += ", " + overflowLabel(precision.spec.overflow);
+    const bool defaultModes = precision.spec.rounding == RoundingMode::NearestEven
+        && precision.spec.overflow == OverflowMode::Saturate;
 
     FixedFormat format = precision.spec.format;
-    if (!isDataDriven(precision))
-        return formatSummary(format) + "\n" + rangeText(format) + " " + modes;
+    if (isDataDriven(precision) && !currentFractionalLength) {
+        const QString start = "set at step 1";
+        return {{QString("%1-bit, fl by %2").arg(format.wordBits).arg(policyLabel(precision.policy)),
+                 QString("%1-bit, fl by policy").arg(format.wordBits)},
+                {start + ", " + modes, defaultModes ? start : start + ", " + modes, start}};
+    }
 
-    if (!currentFractionalLength)
-        return QString("%1-bit, fl by %2\nset at step 1, %3")
-            .arg(format.wordBits)
-            .arg(policyLabel(precision.policy), modes);
-    format.fractionalLength = *currentFractionalLength;
-    return formatSummary(format, "*") + "\n" + rangeText(format) + " " + modes;
+    const QString marker = isDataDriven(precision) ? "*" : "";
+    if (!marker.isEmpty())
+        format.fractionalLength = *currentFractionalLength;
+    const QString shortFormat = QString("%1-bit fl %2%3").arg(format.wordBits).arg(format.fractionalLength).arg(marker);
+    const QString range = rangeText(format);
+    return {{formatSummary(format, marker), shortFormat + QString(" (%1 int. bits)").arg(format.integerBits()),
+             shortFormat},
+            {range + " " + modes, defaultModes ? range : range + " " + modes, range}};
+}
+
+QString cellText(const TensorPrecision& precision, std::optional<int> currentFractionalLength)
+{
+    QStringList lines;
+    for (const QStringList& variants : cellLineVariants(precision, currentFractionalLength))
+        lines << variants.first();
+    return lines.join("\n");
 }
 
 QString precisionDescription(const TensorPrecision& precision, std::optional<int> currentFractionalLength)
