@@ -32,6 +32,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <utility>
 #include <vector>
 
 using namespace fxlab;
@@ -61,7 +62,9 @@ public:
         // The receiver may delete itself while it handles the event (deleteLater), so everything
         // recorded about it is read before.
         const char* eventName = QMetaEnum::fromType<QEvent::Type>().valueToKey(event->type());
-        const QString key = receiver->metaObject()->className() + QString(" / ")
+        const QString objectName = receiver->objectName();
+        const QString key = receiver->metaObject()->className()
+            + (objectName.isEmpty() ? QString() : " \"" + objectName + "\"") + " / "
             + (eventName ? QString(eventName) : QString::number(int(event->type())));
         // Snapshots reach the window as a queued call to the run's controller.
         const bool isSnapshot = event->type() == QEvent::MetaCall && qobject_cast<gui::RunController*>(receiver);
@@ -74,12 +77,15 @@ public:
         --depth_;
 
         record(timings_[key], milliseconds);
+        busyMilliseconds_ += milliseconds;
         if (isSnapshot)
             record(snapshots_, milliseconds);
         return result;
     }
 
     void setMeasuring(bool measuring) { measuring_ = measuring; }
+    // Time spent handling events since the last call, in milliseconds.
+    double takeBusyMilliseconds() { return std::exchange(busyMilliseconds_, 0.0); }
     const std::map<QString, EventTiming>& timings() const { return timings_; }
     const EventTiming& snapshots() const { return snapshots_; }
 
@@ -93,6 +99,7 @@ private:
 
     bool measuring_ = false;
     int depth_ = 0;
+    double busyMilliseconds_ = 0;
     std::map<QString, EventTiming> timings_;
     EventTiming snapshots_;
 };
@@ -140,6 +147,7 @@ struct WindowRun {
     double reportedSamplesPerSecond = 0;  // from the last snapshot
     double maxBlockMilliseconds = 0;
     double maxBlockAtSeconds = 0;
+    double busyFraction = 0;  // of the run's wall time, spent handling events on the GUI thread
     int docksShown = 0;
     int docksVisible = 0;
     std::string backend;
@@ -194,6 +202,7 @@ WindowRun trainInWindow(TimedApplication& application, const Experiment& experim
     });
 
     application.setMeasuring(true);
+    application.takeBusyMilliseconds();
     sinceStart.start();
     sinceTick.start();
     ticker.start();
@@ -201,6 +210,7 @@ WindowRun trainInWindow(TimedApplication& application, const Experiment& experim
     const int status = loop.exec();
     ticker.stop();
     application.setMeasuring(false);
+    result.busyFraction = application.takeBusyMilliseconds() / (double(sinceStart.nsecsElapsed()) / 1e6);
     window.shutDownWorker();
     if (status != 0)
         throw Error("the window run failed before step " + std::to_string(steps));
@@ -302,10 +312,12 @@ int main(int argc, char** argv)
         double maxBlock = 0;
         for (size_t run = 0; run < windows.size(); ++run) {
             const WindowRun& window = windows[run];
-            std::printf("window run %zu: max GUI block %.1f ms at %.1f s; %.0f samples/s (the last snapshot "
-                        "reports %.0f); without a window %.0f before, %.0f after; ratio %.2f\n",
-                        run + 1, window.maxBlockMilliseconds, window.maxBlockAtSeconds, window.samplesPerSecond,
-                        window.reportedSamplesPerSecond, headless[run], headless[run + 1], ratios[run]);
+            std::printf("window run %zu: max GUI block %.1f ms at %.1f s, GUI thread busy %.0f %% of the time; "
+                        "%.0f samples/s (the last snapshot reports %.0f); without a window %.0f before, %.0f "
+                        "after; ratio %.2f\n",
+                        run + 1, window.maxBlockMilliseconds, window.maxBlockAtSeconds, 100 * window.busyFraction,
+                        window.samplesPerSecond, window.reportedSamplesPerSecond, headless[run], headless[run + 1],
+                        ratios[run]);
             maxBlock = std::max(maxBlock, window.maxBlockMilliseconds);
         }
 
@@ -318,7 +330,7 @@ int main(int argc, char** argv)
         std::sort(slowest.begin(), slowest.end(), [](const auto& left, const auto& right) {
             return left.second.maxMilliseconds > right.second.maxMilliseconds;
         });
-        std::printf("slowest events (receiver class / event type: max, mean, count):\n");
+        std::printf("slowest events (receiver class \"object name\" / event type: max, mean, count):\n");
         for (size_t index = 0; index < std::min<size_t>(6, slowest.size()); ++index) {
             const EventTiming& timing = slowest[index].second;
             std::printf("  %s: %.1f ms, %.2f ms, %d\n", qPrintable(slowest[index].first), timing.maxMilliseconds,
