@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "backend_selector.h"
 #include "gui_logging.h"
 #include "help_menu.h"
 #include "histogram_view.h"
@@ -132,6 +133,13 @@ void MainWindow::createToolBar()
     presetLabel->setBuddy(presetChoice_);
     toolBar->addWidget(presetLabel);
     toolBar->addWidget(presetChoice_);
+
+    backendChoice_ = new BackendSelector(toolBar);
+    connect(backendChoice_, &BackendSelector::backendChosen, this, &MainWindow::chooseBackend);
+    auto* backendLabel = new QLabel("  &Backend: ", toolBar);
+    backendLabel->setBuddy(backendChoice_);
+    toolBar->addWidget(backendLabel);
+    toolBar->addWidget(backendChoice_);
 }
 
 void MainWindow::createLayout()
@@ -196,6 +204,7 @@ void MainWindow::loadExperiment(const Experiment& experiment, const BackendChoic
         runs_->addRun("run 1", experiment, backend);
     setWindowTitle("fxlab \u2013 " + QString::fromStdString(experiment.name));
     fillPresetChoice();
+    backendChoice_->setChoice(backend);
 }
 
 void MainWindow::setTrainingData(std::shared_ptr<const DatasetPair> data)
@@ -283,12 +292,21 @@ void MainWindow::followCurrentRun()
     if (!run)
         return;
     statusBar_->setRunName(run->name());
-    if (run->experiment() == experiment_ && run->backend().name == backend_.name)
+    if (run->experiment() == experiment_ && run->backend().name == backend_.name
+        && run->backend().device == backend_.device)
         return;
     experiment_ = run->experiment();
     backend_ = run->backend();
     setWindowTitle("fxlab \u2013 " + QString::fromStdString(experiment_.name));
     fillPresetChoice();
+    backendChoice_->setChoice(backend_);
+}
+
+void MainWindow::chooseBackend(const BackendChoice& backend)
+{
+    backend_ = backend;
+    if (RunController* run = runs_->currentRun())
+        run->switchBackend(backend);
 }
 
 void MainWindow::followTableSelection(const QModelIndex& current)

@@ -23,6 +23,7 @@ class QTableView;
 
 namespace fxlab::gui {
 
+class BackendSelector;
 class ExperimentEditing;
 class HistogramView;
 class LayerTableModel;
@@ -110,6 +111,8 @@ private:
     void reportFailure(const Snapshot& snapshot);
     void fillPresetChoice();
     void choosePreset(int index);
+    // Moves the current run to `backend`, from its current parameters.
+    void chooseBackend(const BackendChoice& backend);
     void followTableSelection(const QModelIndex& current);
     void selectFirstWeightedLayer();
     // Takes the experiment, title and preset of the run that became current.
@@ -122,6 +125,7 @@ private:
     QAction* stepAction_ = nullptr;
     QAction* resetAction_ = nullptr;
     QComboBox* presetChoice_ = nullptr;
+    BackendSelector* backendChoice_ = nullptr;
     QMenu* fileMenu_ = nullptr;
     QMenu* editMenu_ = nullptr;
     QMenu* viewMenu_ = nullptr;
