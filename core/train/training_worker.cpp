@@ -260,7 +260,8 @@ void TrainingWorker::pauseAfterDeviceLoss(const DeviceLostError& error)
 
 void TrainingWorker::switchBackend(const BackendChoice& backend)
 {
-    if (state_ == RunState::Running)
+    const bool wasRunning = state_ == RunState::Running;
+    if (wasRunning)
         pause();
     backendChoice_ = backend;
     twin_.reset();
@@ -272,12 +273,14 @@ void TrainingWorker::switchBackend(const BackendChoice& backend)
     try {
         CreatedBackend created = createBackend(backend);
         trainer_->replaceBackend(std::move(created.backend));
-        message_ = created.explanation + "; continuing at step " + std::to_string(trainer_->stepsDone());
+        message_ = created.explanation + "; the run goes on from step " + std::to_string(trainer_->stepsDone());
     } catch (const Error& error) {
         message_ = std::string("cannot switch the backend: ") + error.what();
         qCWarning(logTrain).noquote() << QString::fromStdString(message_);
     }
     publish();
+    if (wasRunning)
+        start();
 }
 
 void TrainingWorker::stepBoth()
