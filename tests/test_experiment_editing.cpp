@@ -544,7 +544,7 @@ void TestExperimentEditing::bulkEditSetsActivations()
     QVERIFY(dialog->fieldBox(PrecisionDialog::Field::WordBits)->isChecked());
     QVERIFY(!dialog->fieldBox(PrecisionDialog::Field::Rounding)->isChecked());
     QVERIFY(apply->isEnabled());
-    // The float input is left out, and the preview tells the user.
+    // The float input is left out, and the preview explains why.
     QCOMPARE(dialog->targetCells().size(), layersWithActivations);
     const QString preview = dialog->findChild<QLabel*>("previewLabel")->text();
     QVERIFY2(preview.contains("1 float tensor is left as it is"), qPrintable(preview));

@@ -282,7 +282,7 @@ void ExperimentDocument::reset(const Experiment& experiment)
     undoStack_->clear();
     experiment_ = experiment;
     // A plan of the wrong size is shown with its missing layers as float rather than read past
-    // its end; the run rejects such a plan with its own message when it starts.
+    // its end. The run rejects such a plan with its own message when it starts.
     experiment_.precision.layers.resize(experiment_.network.layers.size(), LayerPrecision{});
     updateShapes();
     emit networkChanged();

@@ -60,8 +60,8 @@ public:
     const PrecisionPlan& plan() const { return experiment_.precision; }
     QUndoStack* undoStack() const { return undoStack_; }
 
-    // The class count of the training data, which the last layer must match; 10 until the data
-    // says otherwise.
+    // The class count of the training data, which the last layer must match. It is 10 until the
+    // run's data gives another count.
     int classCount() const { return classCount_; }
     void setClassCount(int classes);
 

@@ -10,7 +10,7 @@ namespace fxlab::gui {
 
 namespace {
 
-// A light tint of the sky blue of the plots' palette, dark text stays readable on it.
+// A light tint of the plots' sky blue, light enough for dark text.
 const QColor kStochasticBackground{214, 236, 250};
 
 QString headerLabel(TensorKind kind)

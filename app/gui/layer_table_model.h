@@ -1,6 +1,6 @@
 // The precision matrix as a table model: a row for the network's input and one per layer, a
 // column per tensor kind. It shows the edited experiment of an ExperimentDocument and changes it
-// through the document, so every edit can be undone; tensors a layer does not have are disabled.
+// through the document, so every edit can be undone. Tensors a layer does not have are disabled.
 #pragma once
 
 #include "experiment_document.h"
@@ -33,7 +33,7 @@ public:
         RoundingRole,                      // QString, e.g. "nearest-even"
         DataDrivenRole,                    // bool: a policy chooses the fractional length
         PresentRole,                       // bool: the layer has this tensor
-        LineVariantsRole,                  // QList<QStringList>: each line of the display text with
+        LineVariantsRole,                  // QVariantList of QStringList: each line of the display text with
                                            // shorter versions for narrow columns, longest first
     };
 

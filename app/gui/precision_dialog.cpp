@@ -129,7 +129,7 @@ void PrecisionDialog::buildFields()
     grid->setColumnStretch(1, 1);
     layout->addLayout(grid);
 
-    // In a bulk edit each field's label is a check box that says whether the field changes.
+    // In a bulk edit each field's label is a check box that selects whether the field changes.
     auto addRow = [this, grid](Field field, const QString& label, const QList<QWidget*>& widgets) {
         const int row = grid->rowCount();
         if (isBulk()) {
@@ -400,8 +400,9 @@ void PrecisionDialog::updateState()
     const auto policy = FractionalLengthPolicy(policy_->currentData().toInt());
     const bool manual = policy == FractionalLengthPolicy::Manual;
 
-    // Fixed-point fields mean nothing for a float tensor; in a single edit, the fractional length
-    // belongs to the manual policy and the interval to the others.
+    // Fixed-point fields mean nothing for a float tensor. The fractional length belongs to the
+    // manual policy and the interval to the data-driven ones, unless a bulk edit leaves the policy
+    // as it is.
     for (Field field : {Field::WordBits, Field::Policy, Field::FractionalLength, Field::Interval, Field::Rounding,
                         Field::Overflow})
         if (QCheckBox* box = fieldBox(field))

@@ -58,8 +58,8 @@ PrecisionMatrix::PrecisionMatrix(ExperimentDocument* document, QWidget* parent)
     connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &PrecisionMatrix::updateEditButton);
     connect(model_, &QAbstractItemModel::modelReset, this, &PrecisionMatrix::updateEditButton);
 
-    // One legend line beside the button keeps the rows in view on a projector; the tooltip says
-    // more.
+    // A short legend beside the button keeps the rows in view on a projector. Its tooltip
+    // explains the rest.
     auto* legend = new QLabel(
         "fl: fractional length, step 2<sup>\u2212fl</sup>. *: chosen by the policy. Blue: stochastic rounding. "
         "Grey: float.");
@@ -181,8 +181,8 @@ void PrecisionMatrix::fitColumns()
         }
     }
 
-    // The longest versions that fit in every column, with the rest of the width shared out; when
-    // even the shortest do not fit, the view scrolls.
+    // Take the longest versions that fit in every column and share out the remaining width. When
+    // even the shortest versions do not fit, the view scrolls.
     const int available = view_->viewport()->width();
     const std::vector<int>* chosen = &widths.back();
     for (const std::vector<int>& levelWidths : widths) {

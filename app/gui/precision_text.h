@@ -29,9 +29,9 @@ QString formatLine(const FixedFormat& format);
 // then the range, rounding and any overflow mode other than saturation. `currentFractionalLength`
 // is the value a data-driven policy chose at the latest step, empty before the first step.
 QString cellText(const TensorPrecision& precision, std::optional<int> currentFractionalLength);
-// The lines of cellText, each with shorter versions for narrow columns, longest first: the format
-// line drops the words "integer bits", then the integer bits; the range line drops a
-// nearest-even rounding, the default, then any rounding and overflow.
+// The lines of cellText, each with shorter versions for narrow columns, longest first. The format
+// line first shortens "integer bits" and then leaves them out. The range line first leaves out a
+// nearest-even rounding, the default, and then any rounding and overflow.
 std::vector<QStringList> cellLineVariants(const TensorPrecision& precision,
                                           std::optional<int> currentFractionalLength);
 // A few sentences describing every field of `precision`, for tooltips.
