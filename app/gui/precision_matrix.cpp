@@ -73,6 +73,7 @@ PrecisionMatrix::PrecisionMatrix(ExperimentDocument* document, QWidget* parent)
         "policy and shown at the latest step.\nSelect several cells, or a column or row by clicking its "
         "header, and press Edit selected (or Enter) to change chosen fields of all of them. Double-click a "
         "cell to edit it alone.");
+    top->addSpacing(16);
     top->addWidget(legend, 1);
 
     message_ = new QLabel;
