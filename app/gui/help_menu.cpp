@@ -6,6 +6,7 @@
 #include <QAction>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDockWidget>
 #include <QHeaderView>
 #include <QMainWindow>
 #include <QMenu>
@@ -36,13 +37,22 @@ QString plainText(QString text)
     return text.trimmed();
 }
 
-// The menus (or else the toolbar) that show `action`, e.g. "Run" or "View, toolbar".
+// The menus that show `action`, e.g. "Run" or "View". An action of a panel's own buttons is
+// placed by the panel's title, and one of the toolbar alone by "toolbar".
 QString placeOf(const QAction* action)
 {
     QStringList places;
     for (const QObject* object : action->associatedObjects()) {
         if (const auto* menu = qobject_cast<const QMenu*>(object))
             places << plainText(menu->title());
+    }
+    if (places.isEmpty()) {
+        for (const QObject* object = action->parent(); object; object = object->parent()) {
+            if (const auto* dock = qobject_cast<const QDockWidget*>(object)) {
+                places << dock->windowTitle() + " panel";
+                break;
+            }
+        }
     }
     if (places.isEmpty()) {
         for (const QObject* object : action->associatedObjects())
@@ -100,7 +110,7 @@ QDialog* createShortcutsDialog(QMainWindow* window)
     const std::vector<ShortcutRow> rows = shortcutRows(window);
     auto* table = new QTableWidget(int(rows.size()), 3);
     table->setObjectName("shortcutTable");
-    table->setHorizontalHeaderLabels({"Shortcut", "Action", "Menu"});
+    table->setHorizontalHeaderLabels({"Shortcut", "Action", "Where"});
     table->verticalHeader()->setVisible(false);
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionMode(QAbstractItemView::NoSelection);
@@ -110,6 +120,7 @@ QDialog* createShortcutsDialog(QMainWindow* window)
         table->setItem(int(row), 2, new QTableWidgetItem(rows[row].place));
     }
     table->resizeColumnsToContents();
+    table->resizeRowsToContents();
     table->horizontalHeader()->setStretchLastSection(true);
 
     auto* dialog = new QDialog(window);
@@ -121,8 +132,11 @@ QDialog* createShortcutsDialog(QMainWindow* window)
     auto* layout = new QVBoxLayout(dialog);
     layout->addWidget(table);
     layout->addWidget(buttons);
+    // Every row fits without scrolling, up to a height that still fits a small screen.
     const int width = table->horizontalHeader()->length() + 2 * table->frameWidth() + 60;
-    dialog->resize(std::max(width, 480), 460);
+    const int height = table->verticalHeader()->length() + table->horizontalHeader()->height()
+        + 2 * table->frameWidth() + buttons->sizeHint().height() + 40;
+    dialog->resize(std::max(width, 480), std::min(height, 760));
     return dialog;
 }
 
