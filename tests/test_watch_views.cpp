@@ -19,6 +19,7 @@
 #include <QCheckBox>
 #include <QDockWidget>
 #include <QRadioButton>
+#include <QRegularExpression>
 #include <QTest>
 #include <QToolButton>
 
@@ -173,56 +174,75 @@ void TestWatchViews::codeBarsSplitParts_data()
 {
     QTest::addColumn<int>("overflow");
     QTest::addColumn<QVector<int>>("counts");  // 3-bit codes -4 to 3, one bin each
-    QTest::addColumn<int>("saturatedHigh");
-    QTest::addColumn<int>("saturatedLow");
-    QTest::addColumn<int>("underflowed");
+    QTest::addColumn<QVector<int>>("histogramEvents");  // the histogram's saturated high, low, underflowed
+    QTest::addColumn<QVector<int>>("events");           // the quantization's saturated, underflowed
     QTest::addColumn<QVector<int>>("inRange");
+    QTest::addColumn<QVector<int>>("parts");  // saturated high, low, underflowed
+    QTest::addColumn<bool>("splitKnown");
     QTest::addColumn<int>("lowestBin");
 
-    QTest::newRow("saturate") << int(OverflowMode::Saturate) << QVector<int>{5, 1, 0, 0, 9, 0, 2, 7} << 3 << 4 << 6
-                              << QVector<int>{1, 1, 0, 0, 3, 0, 2, 4} << 0;
+    const int saturate = int(OverflowMode::Saturate);
+    QTest::newRow("histogram counts") << saturate << QVector<int>{5, 1, 0, 0, 9, 0, 2, 7} << QVector<int>{3, 4, 6}
+                                      << QVector<int>{0, 0} << QVector<int>{1, 1, 0, 0, 3, 0, 2, 4}
+                                      << QVector<int>{3, 4, 6} << true << 0;
+    // The quantization's totals: with the low end empty, every saturated value is at the top.
+    QTest::newRow("events, one end empty") << saturate << QVector<int>{0, 1, 0, 0, 9, 0, 2, 7} << QVector<int>{0, 0, 0}
+                                           << QVector<int>{4, 5} << QVector<int>{0, 1, 0, 0, 4, 0, 2, 3}
+                                           << QVector<int>{4, 0, 5} << true << 0;
+    // Both ends hold more than the 3 saturated values, so only the most each can hold is known.
+    QTest::newRow("events, both ends") << saturate << QVector<int>{4, 1, 0, 0, 2, 0, 2, 5} << QVector<int>{0, 0, 0}
+                                       << QVector<int>{3, 0} << QVector<int>{1, 1, 0, 0, 2, 0, 2, 2}
+                                       << QVector<int>{3, 3, 0} << false << 0;
     // Symmetric saturation clamps to code -3, so the low part sits in the second bin.
     QTest::newRow("symmetric saturate") << int(OverflowMode::SymmetricSaturate) << QVector<int>{0, 6, 0, 0, 2, 0, 0, 3}
-                                        << 1 << 5 << 0 << QVector<int>{0, 1, 0, 0, 2, 0, 0, 2} << 1;
+                                        << QVector<int>{1, 5, 0} << QVector<int>{0, 0}
+                                        << QVector<int>{0, 1, 0, 0, 2, 0, 0, 2} << QVector<int>{1, 5, 0} << true << 1;
     // Wrapped values land on any code, so no part of an end bin can be separated.
-    QTest::newRow("wrap") << int(OverflowMode::Wrap) << QVector<int>{2, 0, 1, 0, 4, 0, 0, 2} << 3 << 2 << 1
-                          << QVector<int>{2, 0, 1, 0, 3, 0, 0, 2} << 0;
-    // A part larger than its bin, which a consistent histogram never has, is cut to the count.
-    QTest::newRow("part above count") << int(OverflowMode::Saturate) << QVector<int>{1, 0, 0, 0, 2, 0, 0, 1} << 5
-                                      << 0 << 9 << QVector<int>{1, 0, 0, 0, 0, 0, 0, 0} << 0;
+    QTest::newRow("wrap") << int(OverflowMode::Wrap) << QVector<int>{2, 0, 1, 0, 4, 0, 0, 2} << QVector<int>{0, 0, 0}
+                          << QVector<int>{5, 1} << QVector<int>{2, 0, 1, 0, 3, 0, 0, 2} << QVector<int>{0, 0, 1}
+                          << true << 0;
+    // A part larger than its bin, which a consistent record never has, is cut to the count.
+    QTest::newRow("part above count") << saturate << QVector<int>{1, 0, 0, 0, 2, 0, 0, 1} << QVector<int>{5, 0, 9}
+                                      << QVector<int>{0, 0} << QVector<int>{1, 0, 0, 0, 0, 0, 0, 0}
+                                      << QVector<int>{1, 0, 2} << true << 0;
 }
 
 void TestWatchViews::codeBarsSplitParts()
 {
     QFETCH(int, overflow);
     QFETCH(QVector<int>, counts);
-    QFETCH(int, saturatedHigh);
-    QFETCH(int, saturatedLow);
-    QFETCH(int, underflowed);
+    QFETCH(QVector<int>, histogramEvents);
+    QFETCH(QVector<int>, events);
     QFETCH(QVector<int>, inRange);
+    QFETCH(QVector<int>, parts);
+    QFETCH(bool, splitKnown);
     QFETCH(int, lowestBin);
 
     CodeHistogram histogram = CodeHistogram::empty(FixedFormat{3, 1});
     for (int bin = 0; bin < counts.size(); ++bin)
         histogram.counts[size_t(bin)] = uint64_t(counts[bin]);
-    histogram.saturatedHigh = uint64_t(saturatedHigh);
-    histogram.saturatedLow = uint64_t(saturatedLow);
-    histogram.underflowed = uint64_t(underflowed);
+    histogram.saturatedHigh = uint64_t(histogramEvents[0]);
+    histogram.saturatedLow = uint64_t(histogramEvents[1]);
+    histogram.underflowed = uint64_t(histogramEvents[2]);
+    QuantEvents quantization;
+    quantization.saturated = uint64_t(events[0]);
+    quantization.underflowed = uint64_t(events[1]);
 
-    const CodeBars bars = splitCodeBars(histogram, OverflowMode(overflow));
+    const CodeBars bars = splitCodeBars(histogram, quantization, OverflowMode(overflow));
     QCOMPARE(int(bars.binCount()), 8);
     QCOMPARE(int(bars.zeroBin), 4);
     QCOMPARE(int(bars.highestBin), 7);
     QCOMPARE(int(bars.lowestBin), lowestBin);
+    QCOMPARE(bars.splitKnown, splitKnown);
+    QCOMPARE(bars.wraps, OverflowMode(overflow) == OverflowMode::Wrap);
+    QCOMPARE(int(bars.saturatedHigh), parts[0]);
+    QCOMPARE(int(bars.saturatedLow), parts[1]);
+    QCOMPARE(int(bars.underflowed), parts[2]);
     // Every bin keeps the histogram's own count: the parts only split it.
     for (int bin = 0; bin < 8; ++bin) {
         QVERIFY2(bars.inRange[size_t(bin)] == uint64_t(inRange[bin]), qPrintable(QString("bin %1").arg(bin)));
         QVERIFY2(bars.total(size_t(bin)) == uint64_t(counts[bin]), qPrintable(QString("bin %1").arg(bin)));
     }
-    const bool wraps = OverflowMode(overflow) == OverflowMode::Wrap;
-    QCOMPARE(bars.wraps, wraps);
-    QCOMPARE(bars.wrappedHigh, wraps ? uint64_t(saturatedHigh) : uint64_t(0));
-    QCOMPARE(bars.wrappedLow, wraps ? uint64_t(saturatedLow) : uint64_t(0));
 }
 
 void TestWatchViews::runsEvaluateBetweenEpochs()
@@ -281,7 +301,7 @@ void TestWatchViews::wideFormatMergesBins()
     QTRY_COMPARE_WITH_TIMEOUT(histograms->barCount(), 256, kTimeoutMilliseconds);
     QVERIFY2(histograms->xAxisLabel().contains("each bar: 256 codes"), qPrintable(histograms->xAxisLabel()));
     const QStringList legend = histograms->legendEntries();
-    QVERIFY2(legend.filter("saturated to the end codes:").size() == 1, qPrintable(legend.join(" | ")));
+    QVERIFY2(legend.filter(QRegularExpression("^saturated")).size() == 1, qPrintable(legend.join(" | ")));
     QVERIFY2(legend.filter("underflowed to 0:").size() == 1, qPrintable(legend.join(" | ")));
     QVERIFY2(legend.filter("representable range:").size() == 1, qPrintable(legend.join(" | ")));
 }
@@ -319,12 +339,19 @@ void TestWatchViews::timelineScrubsBack()
     QVERIFY(!timeline->isLive());
     const TimelinePointer point = paused->timeline[1];
     QCOMPARE(timeline->shownPoint(), point);
-    QVERIFY2(timeline->stepText().contains(QString("step %1").arg(point->step)), qPrintable(timeline->stepText()));
+    QVERIFY2(timeline->stepText().startsWith(QString("Step %1 of").arg(point->step)), qPrintable(timeline->stepText()));
 
     QCOMPARE(histograms->shownStep(), point->step);
     const TensorStatistics& tensor = point->statistics.layers[kConvolutionLayer][size_t(TensorKind::Activations)];
     QVERIFY(tensor.isFixed);
     QCOMPARE(histograms->barTotals(), countsOf(tensor.codes));
+    // The 4-bit activations saturate: their parts come from the same step's events.
+    QVERIFY(tensor.events.saturated > 0);
+    QCOMPARE(histograms->drawnUnderflowed(), double(tensor.events.underflowed));
+    QVERIFY2(histograms->drawnSaturated() >= double(tensor.events.saturated),
+             qPrintable(QString("%1 drawn, %2 saturated").arg(histograms->drawnSaturated()).arg(tensor.events.saturated)));
+    const QStringList legend = histograms->legendEntries();
+    QVERIFY2(legend.filter(QRegularExpression("^saturated")).size() == 1, qPrintable(legend.join(" | ")));
     QCOMPARE(window_->trainingPlots()->cursorStep(), std::optional<uint32_t>(point->step));
     QCOMPARE(window_->saturationHeatmap()->cursorStep(), std::optional<uint32_t>(point->step));
 }
@@ -436,7 +463,7 @@ void TestWatchViews::sampleViewShowsPredictions()
     SampleGrid* grid = samples->sampleGrid();
     QTRY_COMPARE_WITH_TIMEOUT(grid->imageCount(), 32, kTimeoutMilliseconds);
 
-    QVERIFY2(samples->captionText().contains(QString("after step %1").arg(evaluation.step)),
+    QVERIFY2(samples->captionText().contains(QString("after step %1").arg(QLocale().toString(evaluation.step))),
              qPrintable(samples->captionText()));
     for (int index = 0; index < grid->imageCount(); ++index) {
         const int label = (*snapshot->sampleImages)[size_t(index)].label;
@@ -454,7 +481,8 @@ void TestWatchViews::sampleViewShowsPredictions()
     QCOMPARE(confusion->classCount(), kClasses);
     QCOMPARE(confusion->total(), uint64_t(evaluation.samples));
     QCOMPARE(evaluation.samples, kTestSamples);
-    QVERIFY2(confusion->titleText().contains(QString("after step %1: %2 test samples").arg(evaluation.step).arg(kTestSamples)),
+    QVERIFY2(confusion->titleText().contains(
+                 QString("after step %1: %2 test samples").arg(QLocale().toString(evaluation.step)).arg(kTestSamples)),
              qPrintable(confusion->titleText()));
 }
 

@@ -163,6 +163,14 @@ void HistogramGrid::resizeEvent(QResizeEvent* event)
     layOut();
 }
 
+// Presentation mode changes the application font, and with it the room the labels take.
+void HistogramGrid::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        layOut();
+}
+
 void HistogramGrid::scheduleRepaint()
 {
     if (repaintTimer_.isActive())
@@ -274,7 +282,7 @@ double HistogramGrid::barHeight(double count, double maxCount, double height) co
 void HistogramGrid::paintCodes(QPainter& painter, const QRectF& area, const TensorStatistics& tensor,
                                OverflowMode overflow)
 {
-    const CodeBars bars = splitCodeBars(tensor.codes, overflow);
+    const CodeBars bars = splitCodeBars(tensor.codes, tensor.events, overflow);
     const size_t bins = bars.binCount();
     if (bins == 0)
         return;
@@ -423,11 +431,12 @@ bool HistogramGrid::event(QEvent* event)
         text += QString(": float, %1 values").arg(countText(tensor->values.total()));
     } else {
         const CodeHistogram& codes = tensor->codes;
-        text += QString(": %1-bit, fl %2\n%3 values, saturated %4 high and %5 low, underflowed %6")
+        const OverflowMode overflow = snapshot_->experiment.precision.at(size_t(cell.layer), cell.kind).spec.overflow;
+        const CodeBars bars = splitCodeBars(codes, tensor->events, overflow);
+        text += QString(": %1-bit, fl %2\n%3 values\n%4\nunderflowed to 0: %5")
                     .arg(codes.format.wordBits)
                     .arg(codes.format.fractionalLength)
-                    .arg(countText(codes.total()), countText(codes.saturatedHigh), countText(codes.saturatedLow),
-                         countText(codes.underflowed));
+                    .arg(countText(codes.total()), saturationText(bars), countText(bars.underflowed));
     }
     QToolTip::showText(help->globalPos(), text, this);
     return true;

@@ -5,6 +5,7 @@
 #include "histogram_grid.h"
 #include "legend_layout.h"
 #include "plot_style.h"
+#include "replot_throttle.h"
 #include "tensor_labels.h"
 #include "view_timing.h"
 
@@ -12,6 +13,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
@@ -93,6 +95,7 @@ HistogramView::HistogramView(QWidget* parent)
 void HistogramView::createPlot()
 {
     plot_->setObjectName("histogramPlot");
+    throttle_ = new ReplotThrottle(plot_, kSnapshotReplotMilliseconds);
     plot_->installEventFilter(this);
     ViewTiming::measureReplots(plot_, "histogram: replot");
     plot_->setAutoAddPlottableToLegend(false);
@@ -170,7 +173,7 @@ void HistogramView::showSnapshot(const SnapshotPointer& snapshot)
     // A reset or a new experiment empties the timeline; its old point no longer belongs here.
     if (point_ && snapshot_ && snapshot_->timeline.empty())
         point_.reset();
-    redraw();
+    redraw(Pace::Throttled);
 }
 
 void HistogramView::setShownPoint(TimelinePointer point)
@@ -211,6 +214,28 @@ std::vector<double> HistogramView::barTotals() const
         totals.push_back(total);
     }
     return totals;
+}
+
+namespace {
+
+double sumOf(const QCPBars* bars)
+{
+    double sum = 0;
+    for (auto bar = bars->data()->constBegin(); bar != bars->data()->constEnd(); ++bar)
+        sum += bar->value;
+    return sum;
+}
+
+} // namespace
+
+double HistogramView::drawnSaturated() const
+{
+    return sumOf(saturatedBars_);
+}
+
+double HistogramView::drawnUnderflowed() const
+{
+    return sumOf(underflowBars_);
 }
 
 QString HistogramView::xAxisLabel() const
@@ -269,13 +294,31 @@ void HistogramView::showMessage(const QString& title, const QString& message)
     plot_->yAxis->setRange(0, 1);
 }
 
+// Legend items read their plottable's name when drawn, so new counts need no new items. The
+// items are made again only when the entries change, which spares a layout of the legend.
 void HistogramView::fillLegend(std::initializer_list<QCPAbstractPlottable*> entries)
 {
     plot_->legend->setVisible(true);
+    bool same = plot_->legend->itemCount() == int(entries.size());
+    for (int i = 0; same && i < plot_->legend->itemCount(); ++i) {
+        auto* item = qobject_cast<QCPPlottableLegendItem*>(plot_->legend->item(i));
+        same = item && item->plottable() == *(entries.begin() + i);
+    }
+    if (same)
+        return;
     plot_->legend->clearItems();
     for (QCPAbstractPlottable* entry : entries)
         entry->addToLegend();
     fitLegendColumns(plot_->legend, plot_->width());
+}
+
+// Presentation mode sets the application font first and rescales the plot's fonts afterwards, so
+// the legend is fitted once both are done.
+void HistogramView::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        QTimer::singleShot(0, this, [this] { fitLegendColumns(plot_->legend, plot_->width()); });
 }
 
 // The plot's width changes with the dock and with the splitter beside the grid.
@@ -313,7 +356,7 @@ void HistogramView::setValueRange(double maxCount)
     plot_->yAxis->setLabel(logarithmic_ ? "count (logarithmic)" : "count");
 }
 
-void HistogramView::redraw()
+void HistogramView::redraw(Pace pace)
 {
     // A hidden view, such as a dock behind another tab, draws when it is shown again.
     if (!isVisible()) {
@@ -359,7 +402,10 @@ void HistogramView::redraw()
             }
         }
     }
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    if (pace == Pace::Throttled)
+        throttle_->request();
+    else
+        plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void HistogramView::drawCodes(const TensorStatistics& statistics, OverflowMode overflow, const QString& heading,
@@ -369,7 +415,7 @@ void HistogramView::drawCodes(const TensorStatistics& statistics, OverflowMode o
     const FixedFormat& format = histogram.format;
     const double step = format.step();
     const int codesPerBar = 1 << histogram.binShift;
-    const CodeBars bars = splitCodeBars(histogram, overflow);
+    const CodeBars bars = splitCodeBars(histogram, statistics.events, overflow);
     fillCodeBars(bars, histogram);
 
     const double minimum = format.valueOf(overflow == OverflowMode::SymmetricSaturate ? -format.maxCode() : format.minCode());
@@ -433,13 +479,15 @@ void HistogramView::nameCodeParts(const CodeBars& bars, double minimum, double m
     for (uint64_t count : bars.inRange)
         inRange += count;
     bars_->setName("values in range: " + countText(inRange));
-    saturatedBars_->setName(QString("saturated to the end codes: %1 high, %2 low")
-                                .arg(countText(bars.saturatedHigh), countText(bars.saturatedLow)));
+    saturatedBars_->setName(saturationText(bars));
+    // Hatched when the bars show the most each end can hold rather than a known split.
+    saturatedBars_->setBrush(bars.splitKnown ? QBrush(plot_style::kVermillion)
+                                             : QBrush(plot_style::kVermillion, Qt::BDiagPattern));
+    saturatedBars_->setPen(bars.splitKnown ? QPen(Qt::NoPen) : plot_style::pen(plot_style::kVermillion, 1));
     underflowBars_->setName("underflowed to 0: " + countText(bars.underflowed));
     notANumberBars_->setName("not a number, stored as 0: " + countText(bars.notANumber));
     rangeKey_->setName("representable range: " + number(minimum) + " to " + number(maximum));
-    noteKey_->setName(QString("wrapped, counted where they landed: %1 high, %2 low")
-                          .arg(countText(bars.wrappedHigh), countText(bars.wrappedLow)));
+    noteKey_->setName(saturationText(bars));
 
     if (bars.wraps && bars.notANumber > 0)
         fillLegend({bars_, noteKey_, underflowBars_, notANumberBars_, rangeKey_});
@@ -449,6 +497,8 @@ void HistogramView::nameCodeParts(const CodeBars& bars, double minimum, double m
         fillLegend({bars_, saturatedBars_, underflowBars_, notANumberBars_, rangeKey_});
     else
         fillLegend({bars_, saturatedBars_, underflowBars_, rangeKey_});
+    // The counts in the names change the entries' widths.
+    fitLegendColumns(plot_->legend, plot_->width());
 }
 
 void HistogramView::drawValues(const TensorStatistics& statistics, const QString& heading)

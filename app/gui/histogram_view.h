@@ -24,6 +24,7 @@ namespace fxlab::gui {
 
 struct CodeBars;
 class HistogramGrid;
+class ReplotThrottle;
 
 class HistogramView : public QWidget {
     Q_OBJECT
@@ -46,20 +47,28 @@ public:
     // the x-axis label, the legend's entries, the step shown and the value axis' scale.
     int barCount() const;
     std::vector<double> barTotals() const;
+    // The counts drawn as saturated and as underflowed parts, summed over the bins.
+    double drawnSaturated() const;
+    double drawnUnderflowed() const;
     QString xAxisLabel() const;
     QStringList legendEntries() const;
     uint32_t shownStep() const { return shownStep_; }
     bool valueAxisIsLogarithmic() const;
     HistogramGrid* grid() const { return grid_; }
+
+    static constexpr int kSnapshotReplotMilliseconds = 50;
     QCustomPlot* plot() const { return plot_; }
 
 protected:
     void showEvent(QShowEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     void createPlot();
-    void redraw();
+    // Redraws now, or, for a new snapshot, at most every kSnapshotReplotMilliseconds.
+    enum class Pace { Now, Throttled };
+    void redraw(Pace pace = Pace::Now);
     void showMessage(const QString& title, const QString& message);
     void drawCodes(const TensorStatistics& statistics, OverflowMode overflow, const QString& heading,
                    const QString& rounding);
@@ -74,6 +83,7 @@ private:
     QCheckBox* logarithmicToggle_;
     HistogramGrid* grid_;
     QCustomPlot* plot_;
+    ReplotThrottle* throttle_;
     QCPTextElement* title_;
     QCPBars* bars_;           // the counts in range, or a float tensor's value counts
     QCPBars* saturatedBars_;  // stacked on the end bins

@@ -69,13 +69,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     createActions();
     createMenus();
     createToolBar();
+    // The default size comes before the layout, so that the docks' resizeDocks() sizes are kept
+    // rather than squeezed into the small window of a new QMainWindow.
+    resize(1400, 900);
     createLayout();
     runWorkspace_ = new RunWorkspace(this);
     presentationMode_ = new PresentationMode(this);
     connect(runs_, &RunManager::runsChanged, this, &MainWindow::followCurrentRun);
     addHelpMenu(this);
     updateActions(RunState::Idle);
-    resize(1400, 900);
 }
 
 void MainWindow::restoreAndKeepSettings()

@@ -12,12 +12,14 @@
 #include <QLocale>
 #include <QRadioButton>
 #include <QScrollArea>
+#include <QTimer>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace fxlab::gui {
@@ -138,6 +140,8 @@ void SaturationHeatmap::createPlot()
     scaleAxis->setTicker(ticker);
     scaleAxis->setSubTicks(false);
     plot_->plotLayout()->addElement(0, 1, scale_);
+    // The colour scale keeps its own width and the cells take the rest.
+    plot_->plotLayout()->setColumnStretchFactor(1, 0.01);
     auto* margins = new QCPMarginGroup(plot_);
     rect->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
     scale_->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
@@ -190,8 +194,8 @@ void SaturationHeatmap::setQuantity(Quantity quantity)
         underflowedChoice_->setChecked(quantity == Quantity::Underflowed);
         saturatedChoice_->setChecked(quantity == Quantity::Saturated);
     }
-    shownRows_ = 0;
-    shownLastStep_ = 0;
+    // No rows match this, so the next redraw collects and draws the other quantity.
+    shownRows_ = {SIZE_MAX};
     redraw();
 }
 
@@ -259,7 +263,12 @@ void SaturationHeatmap::rebuildTensors(const NetworkSpec& network)
     plot_->yAxis->setTicker(ticker);
     plot_->yAxis->setRange(-0.5, std::max<double>(double(tensors_.size()) - 0.5, 0.5));
     plot_->yAxis->setLabel("tensor");
+    updateMinimumHeight();
+}
 
+// Every row keeps the height of its label.
+void SaturationHeatmap::updateMinimumHeight()
+{
     const int rowHeight = QFontMetrics(plot_style::tickFont()).height() + 1;
     const int axisAndLegend = 4 * QFontMetrics(plot_style::labelFont()).height() + 40;
     plot_->setMinimumHeight(int(tensors_.size()) * rowHeight + axisAndLegend);
@@ -326,10 +335,10 @@ void SaturationHeatmap::fillColourMap()
     plot_->xAxis->setRange(0, std::max<double>(lastStep, 10));
 }
 
-void SaturationHeatmap::showPrecisionChanges(const std::vector<uint32_t>& steps)
+bool SaturationHeatmap::showPrecisionChanges(const std::vector<uint32_t>& steps)
 {
     if (steps == shownPrecisionChanges_)
-        return;
+        return false;
     shownPrecisionChanges_ = steps;
     for (QCPAbstractItem* line : precisionLines_)
         plot_->removeItem(line);
@@ -340,6 +349,7 @@ void SaturationHeatmap::showPrecisionChanges(const std::vector<uint32_t>& steps)
         precisionLines_.push_back(line);
     }
     updateLegend();
+    return true;
 }
 
 void SaturationHeatmap::updateLegend()
@@ -351,6 +361,18 @@ void SaturationHeatmap::updateLegend()
     if (cursorStep_)
         cursorKey_->addToLegend();
     fitLegendColumns(plot_->legend, plot_->width());
+}
+
+// Presentation mode sets the application font first and rescales the plot's fonts afterwards, so
+// the rows and the legend are fitted once both are done.
+void SaturationHeatmap::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        QTimer::singleShot(0, this, [this] {
+            updateMinimumHeight();
+            fitLegendColumns(plot_->legend, plot_->width());
+        });
 }
 
 bool SaturationHeatmap::eventFilter(QObject* watched, QEvent* event)
@@ -371,25 +393,26 @@ void SaturationHeatmap::redraw()
     const ScopedViewTimer timer(timing);
 
     const bool saturated = quantity_ == Quantity::Saturated;
-    scale_->axis()->setLabel(saturated ? "saturated elements (% of the tensor, logarithmic)"
-                                       : "underflowed elements (% of the tensor, logarithmic)");
+    scale_->axis()->setLabel(saturated ? "saturated (% of the tensor's elements)"
+                                       : "underflowed (% of the tensor's elements)");
     if (!snapshot_)
         return;
-    if (!(snapshot_->experiment.network == network_)) {
+    const bool newNetwork = !(snapshot_->experiment.network == network_);
+    if (newNetwork)
         rebuildTensors(snapshot_->experiment.network);
-        shownRows_ = 0;
-    }
-    showPrecisionChanges(snapshot_->precisionChanges);
+    bool changed = showPrecisionChanges(snapshot_->precisionChanges) || newNetwork;
 
+    // Rows come every few steps; most snapshots bring none and need no replot.
     const std::vector<MetricsRow>& rows = snapshot_->rows;
-    const uint32_t lastStep = rows.empty() ? 0 : rows.back().step;
-    if (rows.size() != shownRows_ || lastStep != shownLastStep_ || rows.empty()) {
-        shownRows_ = rows.size();
-        shownLastStep_ = lastStep;
+    const RowsSignature signature = RowsSignature::of(rows);
+    if (!(signature == shownRows_) || newNetwork) {
+        shownRows_ = signature;
         collectFractions(rows);
         fillColourMap();
+        changed = true;
     }
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    if (changed)
+        plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void SaturationHeatmap::showToolTip(QMouseEvent* event)

@@ -3,6 +3,7 @@
 // the steps since the previous row.
 #pragma once
 
+#include "rows_signature.h"
 #include "train/snapshot.h"
 
 #include <QWidget>
@@ -50,6 +51,7 @@ public:
 protected:
     void showEvent(QShowEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     struct Tensor {
@@ -61,8 +63,10 @@ private:
     void rebuildTensors(const NetworkSpec& network);
     void collectFractions(const std::vector<MetricsRow>& rows);
     void fillColourMap();
-    void showPrecisionChanges(const std::vector<uint32_t>& steps);
+    // Returns whether the steps differ from those shown.
+    bool showPrecisionChanges(const std::vector<uint32_t>& steps);
     void updateLegend();
+    void updateMinimumHeight();
     void redraw();
     void showToolTip(QMouseEvent* event);
 
@@ -85,8 +89,7 @@ private:
     std::vector<std::vector<double>> fractions_; // [tensor][column]
     std::vector<uint32_t> shownPrecisionChanges_;
     std::optional<uint32_t> cursorStep_;
-    size_t shownRows_ = 0;
-    uint32_t shownLastStep_ = 0;
+    RowsSignature shownRows_;
     bool stale_ = false;
 };
 

@@ -36,7 +36,7 @@ TimelineSlider::TimelineSlider(QWidget* parent) : QSlider(Qt::Horizontal, parent
     setObjectName("timelineSlider");
     setRange(0, 0);
     setTickPosition(QSlider::NoTicks);
-    setMinimumWidth(200);
+    setMinimumWidth(120);
     setMinimumHeight(int(plot_style::scaled(30)));
     setAccessibleName("Timeline");
     setToolTip("Drag, click or use the arrow keys to show an earlier recorded step. Ticks mark the recorded "
@@ -196,6 +196,14 @@ void TimelineSlider::mousePressEvent(QMouseEvent* event)
         event->accept();
 }
 
+// The ticks and precision-change lines grow with presentation mode, and the slider with them.
+void TimelineSlider::changeEvent(QEvent* event)
+{
+    QSlider::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        setMinimumHeight(int(plot_style::scaled(30)));
+}
+
 void TimelineSlider::wheelEvent(QWheelEvent* event)
 {
     if (steps_.empty() || event->angleDelta().y() == 0) {
@@ -217,7 +225,8 @@ TimelineBar::TimelineBar(QWidget* parent)
 {
     setObjectName("timelineBar");
     stepLabel_->setObjectName("timelineStep");
-    stepLabel_->setMinimumWidth(stepLabel_->fontMetrics().horizontalAdvance("Step 1,000,000 of 1,000,000 (point 200 of 200)"));
+    // Wide enough for the longer texts of a run of up to 100,000 steps, so the slider does not jump.
+    stepLabel_->setMinimumWidth(stepLabel_->fontMetrics().horizontalAdvance("Step 100,000 of 100,000 (point 200 of 200)"));
     liveButton_->setObjectName("timelineLive");
     liveButton_->setCheckable(true);
     liveButton_->setToolButtonStyle(Qt::ToolButtonTextOnly);
@@ -252,7 +261,7 @@ void TimelineBar::setTransportActions(const QList<QAction*>& actions)
     for (QAction* action : actions) {
         auto* button = new QToolButton(this);
         button->setDefaultAction(action);
-        button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+        button->setToolButtonStyle(Qt::ToolButtonIconOnly);
         button->setAutoRaise(true);
         button->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
         layout_->insertWidget(actions.indexOf(action), button);
@@ -332,7 +341,7 @@ void TimelineBar::updateText()
         return;
     }
     const auto index = std::find(timeline_.begin(), timeline_.end(), shown_) - timeline_.begin();
-    stepLabel_->setText(QString("Showing step %1 of %2 (point %3 of %4)")
+    stepLabel_->setText(QString("Step %1 of %2 (point %3 of %4)")
                             .arg(stepNumber(shown_->step), stepNumber(latestStep_))
                             .arg(index + 1)
                             .arg(timeline_.size()));

@@ -40,6 +40,7 @@ protected:
     void keyPressEvent(QKeyEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     std::optional<size_t> nearestPoint(int step) const;
@@ -60,7 +61,8 @@ class TimelineBar : public QWidget {
 public:
     explicit TimelineBar(QWidget* parent = nullptr);
 
-    // Puts tool buttons for these actions (start, pause, single step) before the slider.
+    // Puts tool buttons for these actions (start, pause, single step) before the slider, as icons
+    // with their names in tooltips, because the main toolbar shows the same actions with names.
     void setTransportActions(const QList<QAction*>& actions);
     void showSnapshot(const Snapshot& snapshot);
 

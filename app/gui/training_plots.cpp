@@ -2,12 +2,14 @@
 
 #include "legend_layout.h"
 #include "plot_style.h"
+#include "rows_signature.h"
 #include "step_axis_items.h"
 #include "view_timing.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLocale>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
@@ -225,15 +227,15 @@ void TrainingPlots::showSnapshot(const Snapshot& snapshot)
 
     const std::vector<MetricsRow>& rows = snapshot.rows;
     const std::vector<MetricsRow>& floatRows = snapshot.floatRows;
-    const uint32_t lastStep = rows.empty() ? 0 : rows.back().step;
-    const uint32_t floatLastStep = floatRows.empty() ? 0 : floatRows.back().step;
-    if (rows.size() == shownRows_ && lastStep == shownLastStep_ && floatRows.size() == shownFloatRows_
-        && floatLastStep == shownFloatLastStep_ && snapshot.precisionChanges == shownPrecisionChanges_)
+    const RowsSignature signature = RowsSignature::of(rows);
+    const RowsSignature floatSignature = RowsSignature::of(floatRows);
+    if (signature == shownRows_ && floatSignature == shownFloatRows_
+        && snapshot.precisionChanges == shownPrecisionChanges_)
         return;
-    shownRows_ = rows.size();
-    shownLastStep_ = lastStep;
-    shownFloatRows_ = floatRows.size();
-    shownFloatLastStep_ = floatLastStep;
+    shownRows_ = signature;
+    shownFloatRows_ = floatSignature;
+    const uint32_t lastStep = signature.lastStep;
+    const uint32_t floatLastStep = floatSignature.lastStep;
 
     const TrainingSettings& training = snapshot.experiment.training;
     maxLoss_ = 0;
@@ -402,6 +404,15 @@ void TrainingPlots::updateLegend()
     fitLegendColumns(legend_, plot_->width());
 }
 
+// Presentation mode sets the application font first and rescales the plot's fonts afterwards, so
+// the legend is fitted once both are done.
+void TrainingPlots::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        QTimer::singleShot(0, this, [this] { fitLegendColumns(legend_, plot_->width()); });
+}
+
 void TrainingPlots::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
@@ -410,9 +421,10 @@ void TrainingPlots::resizeEvent(QResizeEvent* event)
 
 void TrainingPlots::updateRanges()
 {
+    // A little room after the last step keeps its test point, ring included, inside the plot.
     const double lastStep = std::max(lastStep_, kMinimumStepRange);
     for (QCPAxisRect* rect : {lossRect_, accuracyRect_})
-        rect->axis(QCPAxis::atBottom)->setRange(0, lastStep);
+        rect->axis(QCPAxis::atBottom)->setRange(0, 1.015 * lastStep);
     lossRect_->axis(QCPAxis::atLeft)->setRange(0, 1.08 * (maxLoss_ > 0 ? maxLoss_ : 1));
 }
 

@@ -3,6 +3,7 @@
 // which the precision changed, and a cursor at the step that the timeline shows.
 #pragma once
 
+#include "rows_signature.h"
 #include "train/snapshot.h"
 
 #include <QWidget>
@@ -53,6 +54,7 @@ signals:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     struct Curves {
@@ -90,10 +92,8 @@ private:
     QCPItemText* cursorLabel_;
     std::vector<QCPAbstractItem*> precisionLines_;
 
-    size_t shownRows_ = 0;
-    uint32_t shownLastStep_ = 0;
-    size_t shownFloatRows_ = 0;
-    uint32_t shownFloatLastStep_ = 0;
+    RowsSignature shownRows_;
+    RowsSignature shownFloatRows_;
     std::vector<uint32_t> shownPrecisionChanges_;
     std::optional<uint32_t> cursorStep_;
     double lastStep_ = 0;

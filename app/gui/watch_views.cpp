@@ -39,6 +39,9 @@ void MainWindow::createWatchViews()
     removeDockWidget(timeline);
     addDockWidget(Qt::BottomDockWidgetArea, timeline, Qt::Vertical);
     timeline->show();
+    // The timeline took its height from the bottom docks above it; give the precision back its own.
+    if (QDockWidget* precision = findChild<QDockWidget*>("precisionDock"))
+        resizeDocks({precision, timeline}, {330, timeline_->sizeHint().height()}, Qt::Vertical);
 
     connect(timeline_, &TimelineBar::shownPointChanged, this, [this](const TimelinePointer& point) {
         histogram_->setShownPoint(point);
