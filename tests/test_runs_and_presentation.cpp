@@ -156,6 +156,7 @@ private slots:
 
     void duplicateRunTrainsBeside();
     void selectingRunMakesItCurrent();
+    void curvesFollowCurrentRun();
     void presetStartsNewRun();
     void presetLoadAsksFirst();
     void presentationModeScales();
@@ -394,6 +395,42 @@ void TestRunsAndPresentation::selectingRunMakesItCurrent()
     QCOMPARE(table->currentIndex().row(), 1);
     window->findChild<QAction*>("nextRunAction")->trigger();
     QCOMPARE(runs->currentIndex(), 0);
+}
+
+void TestRunsAndPresentation::curvesFollowCurrentRun()
+{
+    // Two runs paused at the same step have the same number of points, but not the same losses.
+    auto window = makeWindow();
+    window->setStopAfter(6);
+    RunManager* runs = window->runManager();
+    RunVariation seed;
+    seed.setting = VariedSetting::Seed;
+    seed.seed = 7;
+    const VariedExperiment varied = applyVariation(tinyExperiment(), seed);
+    QVERIFY2(varied.experiment, qPrintable(varied.error));
+    RunController* second = window->runWorkspace()->addVariedRun(*varied.experiment, "seed 7");
+    for (int index = 0; index < 2; ++index)
+        runs->run(index)->start();
+    for (int index = 0; index < 2; ++index) {
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(runs->run(index)), QString("paused"), kTimeoutMilliseconds);
+        QCOMPARE(stepOf(runs->run(index)), 6u);
+    }
+    const double firstLoss = runs->run(0)->latestSnapshot()->rows.back().trainLoss;
+    const double secondLoss = second->latestSnapshot()->rows.back().trainLoss;
+    QVERIFY(firstLoss != secondLoss);
+
+    auto* plot = window->trainingPlots()->findChild<QCustomPlot*>("trainingPlot");
+    QVERIFY(plot);
+    const auto shownLoss = [plot] {
+        for (int index = 0; index < plot->graphCount(); ++index)
+            if (plot->graph(index)->name() == "train" && plot->graph(index)->dataCount() > 0)
+                return (plot->graph(index)->data()->constEnd() - 1)->value;
+        return -1.0;
+    };
+    runs->setCurrent(0);
+    QCOMPARE(shownLoss(), firstLoss);
+    runs->setCurrent(1);
+    QCOMPARE(shownLoss(), secondLoss);
 }
 
 void TestRunsAndPresentation::presetStartsNewRun()
