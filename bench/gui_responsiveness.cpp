@@ -1,4 +1,4 @@
-// How the window's responsiveness and the training throughput hold up with every panel open.
+// A benchmark of the window's responsiveness and of the training throughput with every panel open.
 //
 // The benchmark opens the real window offscreen with every dock shown side by side and trains a
 // preset for N steps. On the GUI thread, a timer fires every 2 ms, and the largest delay beyond
