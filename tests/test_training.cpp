@@ -143,6 +143,15 @@ void TrainingTest::precisionChangeChoosesAgain()
     QCOMPARE(weightsAfter, weightsBefore + 4);
     QCOMPARE(trainer.experiment().precision.at(0, TensorKind::Weights).spec.format.wordBits, 12);
 
+    // A manual format takes effect at once, for activations as for weights.
+    plan.at(0, TensorKind::Activations) = TensorPrecision::fixed(8, 3);
+    trainer.setPrecision(plan);
+    QCOMPARE(trainer.backend().state().layers[0].fractionalLengths[size_t(TensorKind::Activations)], 3);
+    trainer.step();
+    const TensorStatistics activations = trainer.backend().statistics().layers[0][size_t(TensorKind::Activations)];
+    QCOMPARE(activations.format.fractionalLength, 3);
+    QCOMPARE(activations.format.wordBits, 8);
+
     // An invalid plan is rejected with the layer and tensor named, and nothing changes.
     plan.at(3, TensorKind::Activations).spec.format.wordBits = 40;
     try {

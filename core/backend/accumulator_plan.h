@@ -33,18 +33,24 @@ struct AccumulatorPlan {
 AccumulatorPlan planAccumulator(int aWordBits, int aFractionalLength, int bWordBits, int bFractionalLength,
                                 int64_t terms, std::optional<FixedFormat> bias = std::nullopt);
 
+// floor(value / 2^shift) for any shift >= 0; C++ leaves shifts of 64 or more undefined.
+inline int64_t shiftRightFloor(int64_t value, int shift)
+{
+    return shift >= 63 ? (value < 0 ? -1 : 0) : value >> shift;
+}
+
 // Applies the plan's per-product and final steps; the inner loop of each backend adds products
-// in between.
+// in between. The plan keeps sumShift and positive biasShift below 62, so the left shifts are exact.
 inline int64_t shiftProduct(int64_t product, const AccumulatorPlan& plan)
 {
-    return product >> plan.productShift;
+    return shiftRightFloor(product, plan.productShift);
 }
 
 inline int64_t finishSum(int64_t sum, int32_t biasCode, const AccumulatorPlan& plan)
 {
     const int64_t aligned = int64_t(uint64_t(sum) << plan.sumShift);
     const int64_t bias = plan.biasShift >= 0 ? int64_t(uint64_t(int64_t(biasCode)) << plan.biasShift)
-                                             : int64_t(biasCode) >> -plan.biasShift;
+                                             : shiftRightFloor(biasCode, -plan.biasShift);
     return aligned + bias;
 }
 

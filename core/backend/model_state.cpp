@@ -42,4 +42,21 @@ ModelState initialState(const NetworkSpec& network, const PrecisionPlan& plan, u
     return state;
 }
 
+ModelState stateForPlan(ModelState state, const PrecisionPlan& plan)
+{
+    if (!plan.input.isFloat && plan.input.policy == FractionalLengthPolicy::Manual)
+        state.inputFractionalLength = plan.input.spec.format.fractionalLength;
+    for (size_t i = 0; i < state.layers.size() && i < plan.layers.size(); ++i) {
+        LayerState& layer = state.layers[i];
+        for (TensorKind kind : kAllTensorKinds) {
+            const TensorPrecision& next = plan.at(i, kind);
+            if (!next.isFloat && next.policy == FractionalLengthPolicy::Manual)
+                layer.fractionalLengths[size_t(kind)] = next.spec.format.fractionalLength;
+        }
+        layer.weightCodes.clear();
+        layer.biasCodes.clear();
+    }
+    return state;
+}
+
 } // namespace fxlab

@@ -36,4 +36,9 @@ struct ModelState {
 // backend starts from the same bits. Fractional lengths start at each plan entry's own value.
 ModelState initialState(const NetworkSpec& network, const PrecisionPlan& plan, uint64_t seed);
 
+// The state to continue from under a new precision plan: every manual fractional length takes the
+// plan's value at once, data-driven ones keep theirs until their policy chooses, and fixed-point
+// master codes are dropped so that they are rounded again from their values in the new format.
+ModelState stateForPlan(ModelState state, const PrecisionPlan& plan);
+
 } // namespace fxlab

@@ -47,11 +47,13 @@ void CpuBackend::setPrecision(const PrecisionPlan& plan)
 {
     if (auto error = validatePlan(plan, experiment_.network))
         throw Error("invalid precision plan: " + *error);
-    experiment_.precision = plan;
-    if (!plan.input.isFloat && plan.input.policy == FractionalLengthPolicy::Manual)
-        inputFractionalLength_ = plan.input.spec.format.fractionalLength;
-    for (size_t i = 0; i < layers_.size(); ++i)
-        layers_[i]->setPrecision(plan.layers[i], pool_);
+    // The layers are built again for the new plan: the Vulkan backend does the same, so both show
+    // only the parameters in their statistics until the next step.
+    Experiment experiment = experiment_;
+    experiment.precision = plan;
+    const uint32_t step = lastStep_;
+    configure(experiment, stateForPlan(state(), plan));
+    lastStep_ = step;
 }
 
 namespace {

@@ -44,7 +44,6 @@ public:
                           Tensor* gradientInput, LayerContext& context) = 0;
     virtual void update(const StepControl&, LayerContext&) {}
 
-    virtual void setPrecision(const LayerPrecision& precision, ThreadPool&) { precision_ = precision; }
     virtual void loadState(const LayerState& state) { fractionalLengths_ = state.fractionalLengths; }
     virtual LayerState saveState() const;
     // Statistics of the weights, biases and weight gradients; other kinds come from the backend's tensors.

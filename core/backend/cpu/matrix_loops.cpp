@@ -42,7 +42,7 @@ void multiplyAddWide(const int32_t* __restrict a, const int32_t* __restrict b, i
             const int64_t scale = a[size_t(m) * inner + k];
             const int32_t* __restrict bRow = b + size_t(k) * columns;
             for (int n = 0; n < columns; ++n)
-                cRow[n] += (scale * bRow[n]) >> productShift;
+                cRow[n] += shiftRightFloor(scale * bRow[n], productShift);
         }
     }
 }

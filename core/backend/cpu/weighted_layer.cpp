@@ -74,22 +74,6 @@ LayerState WeightedLayer::saveState() const
     return state;
 }
 
-void WeightedLayer::setPrecision(const LayerPrecision& precision, ThreadPool& pool)
-{
-    // Fixed-point master codes move to the new format through their exact values.
-    LayerState state = saveState();
-    CpuLayer::setPrecision(precision, pool);
-    for (TensorKind kind : {TensorKind::Weights, TensorKind::Biases}) {
-        const TensorPrecision& next = precisionOf(kind);
-        if (!next.isFloat && next.policy == FractionalLengthPolicy::Manual)
-            fractionalLengthOf(kind) = next.spec.format.fractionalLength;
-    }
-    state.fractionalLengths = fractionalLengths_;
-    state.weightCodes.clear();
-    state.biasCodes.clear();
-    loadState(state);
-}
-
 void WeightedLayer::prepareParameter(Parameter& parameter, TensorKind kind, RandomTensor tensor,
                                      LayerContext& context)
 {

@@ -27,7 +27,6 @@ public:
                   bool fixedPointMasterWeights);
 
     void update(const StepControl& control, LayerContext& context) override;
-    void setPrecision(const LayerPrecision& precision, ThreadPool& pool) override;
     void loadState(const LayerState& state) override;
     LayerState saveState() const override;
     TensorStatistics parameterStatistics(TensorKind kind) const override;

@@ -52,28 +52,6 @@ VulkanContextOptions contextOptions(const VulkanBackendOptions& options)
     return context;
 }
 
-// PrecisionPlan changes as CpuBackend::setPrecision applies them to the state: a manual format
-// for the input, weights or biases takes effect at once, and fixed-point master codes are rounded
-// again from their values.
-ModelState stateForPlan(ModelState state, const PrecisionPlan& plan)
-{
-    if (!plan.input.isFloat && plan.input.policy == FractionalLengthPolicy::Manual)
-        state.inputFractionalLength = plan.input.spec.format.fractionalLength;
-    for (size_t i = 0; i < state.layers.size() && i < plan.layers.size(); ++i) {
-        LayerState& layer = state.layers[i];
-        if (layer.weights.empty())
-            continue;
-        for (TensorKind kind : {TensorKind::Weights, TensorKind::Biases}) {
-            const TensorPrecision& next = plan.at(i, kind);
-            if (!next.isFloat && next.policy == FractionalLengthPolicy::Manual)
-                layer.fractionalLengths[size_t(kind)] = next.spec.format.fractionalLength;
-        }
-        layer.weightCodes.clear();
-        layer.biasCodes.clear();
-    }
-    return state;
-}
-
 } // namespace
 
 VulkanBackend::VulkanBackend(const VulkanBackendOptions& options)
