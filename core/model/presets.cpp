@@ -66,8 +66,8 @@ std::vector<PresetDefinition> definitions()
     const TensorPrecision wide16 = dataDriven(16, RoundingMode::NearestEven);
     const KindPrecisions fixed16{wide16, wide16, wide16, wide16, wide16, wide16};
 
-    // Gradients of this network are around 1e-3 to 1e-5; a fixed step of 2^-8 is far coarser, so
-    // nearly every gradient rounds to zero.
+    // A fixed gradient step of 2^-8 is coarser than twice the loss layer's error for every wrong
+    // class, so rounding to nearest turns those errors into zero.
     KindPrecisions underflow = fixed8Kinds();
     underflow.activationGradients = TensorPrecision::fixed(8, 8);
     underflow.weightGradients = TensorPrecision::fixed(8, 8);
@@ -107,11 +107,13 @@ std::vector<PresetDefinition> definitions()
           "Use it to check that a problem seen at 8 or 4 bits really comes from the word size."},
          fixed16},
         {{"underflow", "fails on purpose: gradients underflow to zero",
-          "Gradients use 8-bit codes with a fixed step of 2^-8 (about 0.004). The gradients of this "
-          "network are mostly between 0.00001 and 0.001, all less than half a step, so rounding to "
-          "nearest turns them into zero: watch the underflow counters climb while the weights stop "
-          "moving and the loss stays flat. Stochastic rounding or a data-driven fractional length "
-          "would bring them back."},
+          "Gradients use 8-bit codes with a fixed step of 2^-8 (about 0.004). Backpropagation starts "
+          "from the error (predicted probability - target) / 64 for each class: about 0.0016 for "
+          "every wrong class, less than half a step, so rounding to nearest turns it into zero; watch "
+          "the underflow counter of the loss layer. Only the true class's error (about -0.014) "
+          "survives, so training only ever pushes class scores up: they saturate and the loss stays at "
+          "ln 10 = 2.30, chance level. Stochastic rounding or a data-driven fractional length brings "
+          "the small errors back."},
          underflow},
     };
 }
