@@ -33,8 +33,8 @@ void AdaptivePanes::showPane(QWidget* pane)
         tabs_->setCurrentWidget(pane);
 }
 
-// Side by side is preferred on a wide dock and one above the other on a tall one. Tabs are the
-// last resort, when neither gives both panes their readable size.
+// Side by side is preferred, because both panes are about square. One above the other comes next,
+// and tabs are the last resort, when neither gives both panes their readable size.
 void AdaptivePanes::resizeEvent(QResizeEvent* event)
 {
     const QSize size = event->size();
@@ -43,7 +43,7 @@ void AdaptivePanes::resizeEvent(QResizeEvent* event)
     const bool tallEnough = size.height() >= firstReadable_.height() + secondReadable_.height()
                             && size.width() >= std::max(firstReadable_.width(), secondReadable_.width());
     Mode mode = Mode::Tabs;
-    if (wideEnough && (!tallEnough || size.width() >= 1.6 * size.height()))
+    if (wideEnough)
         mode = Mode::SideBySide;
     else if (tallEnough)
         mode = Mode::Stacked;

@@ -129,10 +129,17 @@ void ConfusionMatrixView::paintEvent(QPaintEvent*)
     const int top = kMargin + titleMetrics.height() + tickMetrics.height() + 2 * kGap;
     const int left = kMargin + labelMetrics.height() + kGap + nameWidth + kGap;
     const int availableWidth = width() - left - rightWidth - kMargin;
-    const bool upright = nameWidth > availableWidth / classes - 4;
+    // The cells are square, so the height may limit them. The names under the columns stand
+    // upright when they are wider than a cell, which takes height in turn.
+    const auto cellFor = [&](int bottomNames) {
+        const int availableHeight = height() - top - bottomNames - labelMetrics.height() - 2 * kGap - kMargin;
+        return std::max(8, std::min(availableWidth, availableHeight) / classes);
+    };
+    int cell = cellFor(tickMetrics.height());
+    const bool upright = nameWidth > cell - 4;
+    if (upright)
+        cell = cellFor(nameWidth);
     const int bottomNames = upright ? nameWidth : tickMetrics.height();
-    const int availableHeight = height() - top - bottomNames - labelMetrics.height() - 2 * kGap - kMargin;
-    const int cell = std::max(8, std::min(availableWidth, availableHeight) / classes);
     const int side = cell * classes;
 
     painter.setFont(titleFont());

@@ -48,8 +48,8 @@ CodeBars splitCodeBars(const CodeHistogram& histogram, const QuantEvents& events
     bars.highestBin = histogram.binOf(int32_t(format.maxCode()));
     bars.zeroBin = histogram.binOf(0);
 
-    // The backends record the events of a quantization as totals; a histogram with counts of its
-    // own also knows which end each saturated value went to.
+    // The backends record the events of a quantization as totals. A histogram with counts of its
+    // own also records which end each saturated value went to.
     const bool histogramCounts = histogram.saturatedHigh + histogram.saturatedLow + histogram.underflowed
                                      + histogram.notANumber
                                  > 0;

@@ -16,7 +16,7 @@ namespace fxlab::gui {
 
 struct CodeBars {
     std::vector<uint64_t> inRange;  // per bin: the count less the parts below
-    size_t lowestBin = 0;           // holds the lowest code the overflow mode produces
+    size_t lowestBin = 0;           // contains the lowest code the overflow mode produces
     size_t highestBin = 0;
     size_t zeroBin = 0;
     uint64_t saturated = 0;      // values clamped to an end code, or wrapped, in all
@@ -29,7 +29,7 @@ struct CodeBars {
     uint64_t underflowed = 0;    // part of zeroBin: nonzero values that rounded to code 0
     uint64_t notANumber = 0;     // part of zeroBin: NaN inputs, stored as code 0
     // Under OverflowMode::Wrap a value outside the range wraps to some code and is counted in that
-    // code's bin, where it cannot be told from the others; `saturated` counts them, in no part.
+    // code's bin, among the values that belong there. `saturated` counts them, in no part.
     bool wraps = false;
 
     size_t binCount() const { return inRange.size(); }

@@ -7,6 +7,7 @@
 #include "plot_style.h"
 #include "replot_throttle.h"
 #include "tensor_labels.h"
+#include "view_exposure.h"
 #include "view_timing.h"
 
 #include <QCheckBox>
@@ -267,6 +268,11 @@ void HistogramView::replotNow()
 void HistogramView::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
+    catchUp();
+}
+
+void HistogramView::catchUp()
+{
     if (stale_)
         redraw();
 }
@@ -359,7 +365,7 @@ void HistogramView::setValueRange(double maxCount)
 void HistogramView::redraw(Pace pace)
 {
     // A hidden view, such as a dock behind another tab, draws when it is shown again.
-    if (!isVisible()) {
+    if (!isOnScreen(this)) {
         stale_ = true;
         return;
     }

@@ -42,6 +42,9 @@ public:
     void setLogarithmic(bool logarithmic);
     bool isLogarithmic() const { return logarithmic_; }
     void replotNow();
+    // Draws what came while the view was off screen; the window calls it when the dock comes to
+    // the front of its tab group.
+    void catchUp();
 
     // What is drawn, for tests: the number of bins, the whole count of each (its parts included),
     // the x-axis label, the legend's entries, the step shown and the value axis' scale.

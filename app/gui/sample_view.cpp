@@ -3,6 +3,7 @@
 #include "adaptive_panes.h"
 #include "confusion_matrix_view.h"
 #include "plot_style.h"
+#include "view_exposure.h"
 #include "view_timing.h"
 
 #include <QLabel>
@@ -218,13 +219,18 @@ void SampleView::showSnapshot(const SnapshotPointer& snapshot)
 void SampleView::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
+    catchUp();
+}
+
+void SampleView::catchUp()
+{
     if (stale_)
         redraw();
 }
 
 void SampleView::redraw()
 {
-    if (!isVisible()) {
+    if (!isOnScreen(this)) {
         stale_ = true;
         return;
     }

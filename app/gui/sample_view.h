@@ -57,6 +57,9 @@ public:
     explicit SampleView(QWidget* parent = nullptr);
 
     void showSnapshot(const SnapshotPointer& snapshot);
+    // Draws what came while the view was off screen; the window calls it when the dock comes to
+    // the front of its tab group.
+    void catchUp();
     SampleGrid* sampleGrid() const { return grid_; }
     ConfusionMatrixView* confusionMatrix() const { return confusion_; }
     AdaptivePanes* panes() const { return panes_; }

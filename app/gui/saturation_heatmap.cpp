@@ -4,6 +4,7 @@
 #include "plot_style.h"
 #include "step_axis_items.h"
 #include "tensor_labels.h"
+#include "view_exposure.h"
 #include "view_timing.h"
 
 #include <QButtonGroup>
@@ -214,6 +215,11 @@ void SaturationHeatmap::setCursorStep(std::optional<uint32_t> step)
 void SaturationHeatmap::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
+    catchUp();
+}
+
+void SaturationHeatmap::catchUp()
+{
     if (stale_)
         redraw();
 }
@@ -384,7 +390,7 @@ bool SaturationHeatmap::eventFilter(QObject* watched, QEvent* event)
 
 void SaturationHeatmap::redraw()
 {
-    if (!isVisible()) {
+    if (!isOnScreen(this)) {
         stale_ = true;
         return;
     }

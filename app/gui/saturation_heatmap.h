@@ -35,6 +35,9 @@ public:
     Quantity quantity() const { return quantity_; }
     void setCursorStep(std::optional<uint32_t> step);
     void replotNow();
+    // Draws what came while the view was off screen; the window calls it when the dock comes to
+    // the front of its tab group.
+    void catchUp();
 
     // What is drawn, for tests: one row per tensor, one column per metrics row. fraction() is
     // NaN for a float tensor, whose values are never quantized.

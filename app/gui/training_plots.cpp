@@ -74,6 +74,9 @@ TrainingPlots::TrainingPlots(QWidget* parent)
     });
 
     plot_->setObjectName("trainingPlot");
+    // Each curve as one polyline: a replot takes about a third less time, and 2-pixel lines keep
+    // their joins clean enough.
+    plot_->setPlottingHint(QCP::phFastPolylines, true);
     ViewTiming::measureReplots(plot_, "curves: replot");
     plot_->setAutoAddPlottableToLegend(false);
 

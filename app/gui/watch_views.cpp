@@ -8,6 +8,7 @@
 #include "training_plots.h"
 
 #include <QDockWidget>
+#include <QTimer>
 
 namespace fxlab::gui {
 
@@ -23,10 +24,21 @@ void MainWindow::createWatchViews()
     if (QDockWidget* counters = findChild<QDockWidget*>("countersDock"))
         tabifyDockWidget(samples, counters);
     histograms->raise();
-    // The right column runs the full height of the window, beside the bottom docks, because a
-    // grid of every tensor above a large histogram, or a row per tensor in the heatmap, needs the
-    // height more than the bottom docks need the width. About 600 pixels give each code of an
-    // 8-bit tensor a bar of its own.
+    // A dock brought to the front of its tab group draws what it skipped while behind. The call is
+    // queued, because the signal comes before the dock has moved into view.
+    const auto catchUpWhenShown = [this](QDockWidget* dock, auto* view) {
+        connect(dock, &QDockWidget::visibilityChanged, view, [view](bool visible) {
+            if (visible)
+                QTimer::singleShot(0, view, [view] { view->catchUp(); });
+        });
+    };
+    catchUpWhenShown(histograms, histogram_);
+    catchUpWhenShown(heatmap, heatmap_);
+    catchUpWhenShown(samples, samples_);
+    // The right column runs the full height of the window, beside the bottom docks. A grid of
+    // every tensor above a large histogram, or a row per tensor in the heatmap, needs the height
+    // more than the bottom docks need the width. About 600 pixels give each code of an 8-bit
+    // tensor a bar of its own.
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     resizeDocks({histograms}, {600}, Qt::Horizontal);
 
@@ -39,7 +51,7 @@ void MainWindow::createWatchViews()
     removeDockWidget(timeline);
     addDockWidget(Qt::BottomDockWidgetArea, timeline, Qt::Vertical);
     timeline->show();
-    // The timeline took its height from the bottom docks above it; give the precision back its own.
+    // The timeline took its height from the bottom docks above it, so the precision dock gets its own back.
     if (QDockWidget* precision = findChild<QDockWidget*>("precisionDock"))
         resizeDocks({precision, timeline}, {330, timeline_->sizeHint().height()}, Qt::Vertical);
 
