@@ -1,6 +1,7 @@
 // The fxlab window driven offscreen: training on a small synthetic data set, pause, precision
 // edits through the table model and its editor, rejected edits, resume, reset, a failing run,
 // the unattended screenshot and the command line.
+#include "backend_selector.h"
 #include "command_line_options.h"
 #include "histogram_view.h"
 #include "layer_table_model.h"
@@ -122,6 +123,7 @@ private slots:
     void failedRunShowsMessage();
     void unattendedRunSavesScreenshot();
     void unwritableScreenshotFails();
+    void lostDeviceEndsUnattendedRun();
     void commandLineOptions_data();
     void commandLineOptions();
 
@@ -361,6 +363,47 @@ void TestMainWindow::unwritableScreenshotFails()
 
     QTRY_VERIFY_WITH_TIMEOUT(unattended->done(), kTimeoutMilliseconds);
     QCOMPARE(unattended->exitStatus(), 1);
+}
+
+void TestMainWindow::lostDeviceEndsUnattendedRun()
+{
+    // The Vulkan backend reads the fault when it is created, at the start of the run.
+    qputenv("FXLAB_VULKAN_FAULT", "device-lost:3");
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    BackendChoice vulkan;
+    vulkan.name = "vulkan";
+    vulkan.device = 0;
+    window.loadExperiment(tinyExperiment(), vulkan);
+    window.setTrainingData(syntheticData());
+    window.setStopAfter(7);
+    auto* unattended = new UnattendedRun(&window, 7, QString(), false);
+    window.show();
+    window.start();
+
+    // An unattended run cannot switch the backend, so it ends with a failure.
+    QTRY_VERIFY_WITH_TIMEOUT(unattended->done(), kTimeoutMilliseconds);
+    qunsetenv("FXLAB_VULKAN_FAULT");
+    QCOMPARE(unattended->exitStatus(), 1);
+    QCOMPARE(stateOf(window), QString("paused"));
+    QCOMPARE(stepOf(window), 2u);
+    QVERIFY(window.latestSnapshot()->deviceLost);
+    const QString message = window.runStatusBar()->messageText();
+    QVERIFY2(message.contains("device was lost during training step 3"), qPrintable(message));
+    QVERIFY2(message.contains("switch to the CPU backend"), qPrintable(message));
+
+    // Choosing the CPU in the toolbar goes on from the kept state at step 2.
+    auto* selector = window.findChild<BackendSelector*>();
+    QVERIFY(selector);
+    QCOMPARE(selector->itemText(1), QString("CPU"));
+    selector->setCurrentIndex(1);
+    emit selector->activated(1);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.latestSnapshot()->deviceLost, kTimeoutMilliseconds);
+    QCOMPARE(stepOf(window), 2u);
+    QCOMPARE(window.latestSnapshot()->backend, std::string("cpu"));
+    window.start();
+    QTRY_COMPARE_WITH_TIMEOUT(stepOf(window), 7u, kTimeoutMilliseconds);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(window), QString("paused"), kTimeoutMilliseconds);
 }
 
 void TestMainWindow::commandLineOptions_data()

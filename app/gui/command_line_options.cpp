@@ -58,7 +58,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
     const QCommandLineOption presentationOption(
         "presentation", "Start in presentation mode: larger fonts and thicker lines for a projector.");
     const QCommandLineOption quitOption(
-        "quit", "Exit once the steps are done or the run stops: status 0, or 1 if it failed.");
+        "quit", "Exit once the steps are done or the run stops: status 0, or 1 if it failed or lost its Vulkan device.");
     parser.addOptions({presetOption, experimentOption, backendOption, dataOption, autostartOption, stepsOption,
                        screenshotOption, viewOption, compareOption, presentationOption, quitOption});
 

@@ -25,6 +25,9 @@ bool UnattendedRun::isDone(const Snapshot& snapshot) const
 {
     if (snapshot.state == RunState::Finished || snapshot.state == RunState::Failed)
         return true;
+    // An unattended run cannot switch the backend, so a run paused by a lost device goes no further.
+    if (snapshot.state == RunState::Paused && snapshot.deviceLost)
+        return true;
     return steps_ > 0 && snapshot.state == RunState::Paused && snapshot.step >= steps_;
 }
 
@@ -51,10 +54,10 @@ void UnattendedRun::finish()
     const RunManager* runs = window_->runManager();
     for (int index = 0; index < runs->runCount(); ++index) {
         const Snapshot& snapshot = *runs->run(index)->latestSnapshot();
-        if (snapshot.state != RunState::Failed)
+        if (snapshot.state != RunState::Failed && !snapshot.deviceLost)
             continue;
-        std::fprintf(stderr, "fxlab: run \"%s\" failed at step %u: %s\n", qPrintable(runs->run(index)->name()),
-                     snapshot.step, snapshot.message.c_str());
+        std::fprintf(stderr, "fxlab: run \"%s\" %s at step %u: %s\n", qPrintable(runs->run(index)->name()),
+                     snapshot.deviceLost ? "stopped" : "failed", snapshot.step, snapshot.message.c_str());
         exitStatus_ = 1;
     }
     if (!screenshotFile_.isEmpty() && !saveScreenshot())

@@ -44,6 +44,7 @@ std::string_view toString(RunState state);
 struct Snapshot {
     RunState state = RunState::Idle;
     std::string message;  // what happened last, or why the run failed
+    bool deviceLost = false;  // paused because the Vulkan device was lost; only a backend switch goes on
     uint32_t step = 0;
     uint32_t totalSteps = 0;
     uint32_t stepsPerEpoch = 0;

@@ -53,6 +53,7 @@ void TrainingWorker::setExperiment(const Experiment& experiment, const BackendCh
     evaluation_.reset();
     precisionChanges_.clear();
     state_ = RunState::Idle;
+    deviceLost_ = false;
     message_.clear();
     publish();
 }
@@ -163,6 +164,7 @@ void TrainingWorker::reset()
     evaluation_.reset();
     precisionChanges_.clear();
     state_ = RunState::Idle;
+    deviceLost_ = false;
     message_ = "reset";
     publish();
 }
@@ -253,6 +255,7 @@ void TrainingWorker::stepTwin()
 void TrainingWorker::pauseAfterDeviceLoss(const DeviceLostError& error)
 {
     state_ = RunState::Paused;
+    deviceLost_ = true;
     message_ = trainer_->describePause(error) + "; switch to the CPU backend to continue";
     qCWarning(logTrain).noquote() << "run paused:" << QString::fromStdString(message_);
     publish();
@@ -273,6 +276,7 @@ void TrainingWorker::switchBackend(const BackendChoice& backend)
     try {
         CreatedBackend created = createBackend(backend);
         trainer_->replaceBackend(std::move(created.backend));
+        deviceLost_ = false;
         message_ = created.explanation + "; the run goes on from step " + std::to_string(trainer_->stepsDone());
     } catch (const Error& error) {
         message_ = std::string("cannot switch the backend: ") + error.what();
@@ -335,6 +339,7 @@ void TrainingWorker::publish()
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->state = state_;
     snapshot->message = message_;
+    snapshot->deviceLost = deviceLost_;
     snapshot->experiment = experiment_;
     snapshot->precisionChanges = precisionChanges_;
     if (trainer_) {

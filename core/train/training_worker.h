@@ -74,6 +74,7 @@ private:
     std::unique_ptr<Trainer> trainer_;
     RunState state_ = RunState::Idle;
     std::string message_;
+    bool deviceLost_ = false;
     uint32_t stopAfter_ = 0;
     std::vector<uint32_t> precisionChanges_;
     std::unique_ptr<Trainer> twin_;
