@@ -22,6 +22,10 @@ namespace {
 // The step axis of an empty or very short run still shows whole steps.
 constexpr double kMinimumStepRange = 10;
 
+// Each upright axis label, longest first. The longest that fits the plot's height is shown.
+const QStringList kLossLabels{"loss (cross-entropy)", "loss"};
+const QStringList kAccuracyLabels{"accuracy (%)", "accuracy %", "%"};
+
 void styleAxisRect(QCPAxisRect* rect, const QString& xLabel, const QString& yLabel)
 {
     for (QCPAxis* axis : {rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft)}) {
@@ -87,8 +91,11 @@ TrainingPlots::TrainingPlots(QWidget* parent)
     lossRect_->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
     accuracyRect_->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
 
-    styleAxisRect(lossRect_, {}, "loss (cross-entropy)");
-    styleAxisRect(accuracyRect_, "training step (one mini-batch each)", "accuracy (%)");
+    styleAxisRect(lossRect_, {}, kLossLabels.front());
+    styleAxisRect(accuracyRect_, "training step (one mini-batch each)", kAccuracyLabels.front());
+    // A short plot, such as in presentation mode, turns its upright axis label into a shorter one
+    // instead of letting it run into the other plot's label.
+    connect(plot_, &QCustomPlot::beforeReplot, this, &TrainingPlots::fitAxisLabels);
     accuracyRect_->axis(QCPAxis::atLeft)->setRange(0, 100);
 
     fixed_ = addCurves(false);
@@ -420,6 +427,27 @@ void TrainingPlots::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
     fitLegendColumns(legend_, plot_->width());
+}
+
+void TrainingPlots::fitAxisLabels()
+{
+    const auto fit = [](QCPAxisRect* rect, const QStringList& labels) {
+        QCPAxis* axis = rect->axis(QCPAxis::atLeft);
+        const int height = rect->rect().height();
+        const QFontMetrics metrics(axis->labelFont());
+        QString label = labels.back();
+        for (const QString& candidate : labels) {
+            // Before the first layout the plot has no height yet: keep the full label.
+            if (height <= 0 || metrics.horizontalAdvance(candidate) <= height) {
+                label = candidate;
+                break;
+            }
+        }
+        if (axis->label() != label)
+            axis->setLabel(label);
+    };
+    fit(lossRect_, kLossLabels);
+    fit(accuracyRect_, kAccuracyLabels);
 }
 
 void TrainingPlots::updateRanges()

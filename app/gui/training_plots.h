@@ -73,6 +73,7 @@ private:
     void showPrecisionChanges(const std::vector<uint32_t>& steps);
     void updateLegend();
     void updateRanges();
+    void fitAxisLabels();
     void followFloatTwin(const Snapshot& snapshot);
 
     QCheckBox* floatTwinToggle_;
