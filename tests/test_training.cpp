@@ -38,6 +38,18 @@ std::string runToCsv(Trainer& trainer)
     return csv;
 }
 
+// The CPU backend, recording for which training steps statistics were requested.
+class StatisticsRequestSpy : public CpuBackend {
+public:
+    StatisticsRequestSpy() : CpuBackend(1) {}
+    StepResult trainStep(const BatchView& batch, const StepControl& control) override
+    {
+        requested.push_back(control.statistics);
+        return CpuBackend::trainStep(batch, control);
+    }
+    std::vector<bool> requested;  // one per step
+};
+
 } // namespace
 
 class TrainingTest : public QObject {
@@ -51,6 +63,7 @@ private slots:
     void precisionChangeChoosesAgain();
     void historyThinsOldRows();
     void batchLargerThanDataRejected();
+    void statisticsRequestedWhenRead();
 
 private:
     std::shared_ptr<const DatasetPair> fashion_;
@@ -198,6 +211,25 @@ void TrainingTest::batchLargerThanDataRejected()
     } catch (const Error& error) {
         QVERIFY2(QString(error.what()).contains("batch size 1000"), error.what());
     }
+}
+
+void TrainingTest::statisticsRequestedWhenRead()
+{
+    // 640 samples make 10 steps an epoch. Rows come every 4 steps, and the test evaluations after
+    // steps 10 and 12 (the last) replace the statistics, so none are requested for those steps.
+    Experiment experiment = preset("fixed8", 12);
+    experiment.training.logEvery = 4;
+    auto spy = std::make_unique<StatisticsRequestSpy>();
+    const StatisticsRequestSpy* backend = spy.get();
+    Trainer trainer(experiment, syntheticData(), std::move(spy));
+    trainer.setStatisticsAtRows(true);
+    for (int completed = 1; completed <= 12; ++completed) {
+        if (completed == 1 || completed == 10)
+            trainer.requestStatistics();
+        trainer.step();
+    }
+    const std::vector<bool> expected{true, false, false, true, false, false, false, true, false, false, false, false};
+    QCOMPARE(backend->requested, expected);
 }
 
 QTEST_GUILESS_MAIN(TrainingTest)

@@ -147,7 +147,8 @@ StepControl controlFor(const Experiment& experiment, uint32_t step)
 struct RunRecord {
     std::vector<StepResult> steps;
     std::vector<ModelState> states;
-    Statistics statistics;
+    Statistics statisticsWithStep;  // of the step before the last, asked for with the step
+    Statistics statistics;          // of the last step, asked for after it
     EvaluationResult evaluation;
     Statistics statisticsAfterEvaluation;
 };
@@ -158,8 +159,12 @@ RunRecord runSteps(Backend& backend, const Experiment& experiment, const Dataset
     backend.configure(experiment, initialState(experiment.network, experiment.precision, experiment.seed));
     for (uint32_t step = 0; step < kSteps; ++step) {
         const Batch batch(data, int(step) * kBatch, kBatch);
-        record.steps.push_back(backend.trainStep(batch.view(), controlFor(experiment, step)));
+        StepControl control = controlFor(experiment, step);
+        control.statistics = int(step) + 2 == kSteps;
+        record.steps.push_back(backend.trainStep(batch.view(), control));
         record.states.push_back(backend.state());
+        if (control.statistics)
+            record.statisticsWithStep = backend.statistics();
     }
     record.statistics = backend.statistics();
     // An evaluation batch of another size, at an offset that keys its random bits.
@@ -246,6 +251,8 @@ QString compareRuns(const RunRecord& cpu, const RunRecord& device)
         if (QString mismatch = compareModelStates(cpu.states[step], device.states[step]); !mismatch.isEmpty())
             return QString("state after step %1: %2").arg(step).arg(mismatch);
     }
+    if (QString mismatch = compareStatistics(cpu.statisticsWithStep, device.statisticsWithStep); !mismatch.isEmpty())
+        return "statistics computed with the step: " + mismatch;
     if (QString mismatch = compareStatistics(cpu.statistics, device.statistics); !mismatch.isEmpty())
         return "statistics: " + mismatch;
     if (std::bit_cast<uint64_t>(cpu.evaluation.lossSum) != std::bit_cast<uint64_t>(device.evaluation.lossSum)

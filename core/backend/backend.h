@@ -38,6 +38,8 @@ struct StepControl {
     float momentum = 0.9f;
     float weightDecay = 0.0f;
     FormatUpdates formatUpdates;
+    // The caller will ask for this step's statistics, so a backend may compute them with the step.
+    bool statistics = false;
 };
 
 using LayerEvents = std::array<QuantEvents, kTensorKindCount>;

@@ -150,6 +150,11 @@ std::optional<MetricsRow> Trainer::step()
     control.momentum = experiment_.training.momentum;
     control.weightDecay = experiment_.training.weightDecay;
     control.formatUpdates = formatUpdatesFor(step_);
+    // A test evaluation after the step replaces the statistics, so they are not asked for then.
+    const uint32_t completed = step_ + 1;
+    const bool rowDue = completed % uint32_t(experiment_.training.logEvery) == 0;
+    control.statistics = evaluationDue(completed) == 0 && (statisticsRequested_ || (statisticsAtRows_ && rowDue));
+    statisticsRequested_ = false;
 
     const auto started = std::chrono::steady_clock::now();
     const BatchView batch{batchImages_.data(), batchLabels_.data(), experiment_.training.batchSize, 0};

@@ -42,6 +42,12 @@ public:
     Evaluation evaluateTest(int samples = 0);
     const std::optional<Evaluation>& lastEvaluation() const { return lastEvaluation_; }
 
+    // Tells the backend that the caller will read the statistics of the next step, so that it
+    // may compute them with the step (the Vulkan backend does). Reading them works without this.
+    void requestStatistics() { statisticsRequested_ = true; }
+    // Requests the statistics of every step that logs a row, for a caller that records them.
+    void setStatisticsAtRows(bool enabled) { statisticsAtRows_ = enabled; }
+
     // Switches precision; tensors whose settings changed choose their fractional length at the next step.
     void setPrecision(const PrecisionPlan& plan);
 
@@ -81,6 +87,8 @@ private:
     std::shared_ptr<const DatasetPair> data_;
     std::unique_ptr<Backend> backend_;
     uint32_t step_ = 0;
+    bool statisticsRequested_ = false;
+    bool statisticsAtRows_ = false;
     uint32_t stepsPerEpoch_ = 1;
     uint32_t totalSteps_ = 0;
     std::vector<float> batchImages_;

@@ -86,6 +86,7 @@ bool TrainingWorker::ensureTrainer()
         }
         CreatedBackend created = createBackend(backendChoice_);
         trainer_ = std::make_unique<Trainer>(experiment_, data_, std::move(created.backend));
+        trainer_->setStatisticsAtRows(true);  // for the timeline
         message_ = created.explanation;
         if (!sampleImages_) {
             auto images = std::make_shared<std::vector<SampleImage>>();
@@ -198,7 +199,13 @@ void TrainingWorker::tick()
     elapsed.start();
     try {
         do {
+            // The snapshot published after this tick shows the statistics of its last step.
+            const qint64 expectedEnd = elapsed.elapsed() + lastStepMilliseconds_;
+            if (expectedEnd >= kTickMilliseconds && sincePublished_.elapsed() + lastStepMilliseconds_ >= kSnapshotMilliseconds)
+                trainer_->requestStatistics();
+            const qint64 stepStart = elapsed.elapsed();
             stepBoth();
+            lastStepMilliseconds_ = elapsed.elapsed() - stepStart;
             if (trainer_->finished()) {
                 state_ = RunState::Finished;
                 message_ = "finished after " + std::to_string(trainer_->stepsDone()) + " steps";

@@ -84,6 +84,7 @@ private:
     std::shared_ptr<const std::vector<SampleImage>> sampleImages_;
     bool tickScheduled_ = false;
     QElapsedTimer sincePublished_;
+    qint64 lastStepMilliseconds_ = 0;  // of the latest step, to foresee a tick's last one
 };
 
 } // namespace fxlab

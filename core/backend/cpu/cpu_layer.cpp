@@ -91,7 +91,7 @@ TensorStatistics statisticsOfCodes(const std::vector<int32_t>& codes, FixedForma
     return statistics;
 }
 
-TensorStatistics statisticsOfValues(const std::vector<float>& values, const QuantEvents& events)
+TensorStatistics statisticsOfValues(std::span<const float> values, const QuantEvents& events)
 {
     TensorStatistics statistics;
     statistics.present = true;

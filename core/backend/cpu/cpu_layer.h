@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 namespace fxlab {
@@ -81,6 +82,6 @@ std::unique_ptr<CpuLayer> makeCpuLayer(const LayerSpec& spec, uint32_t index, Sh
 // Statistics of a tensor (codes or floats) with the events of its latest quantization.
 TensorStatistics statisticsOf(const Tensor& tensor, const QuantEvents& events);
 TensorStatistics statisticsOfCodes(const std::vector<int32_t>& codes, FixedFormat format, const QuantEvents& events);
-TensorStatistics statisticsOfValues(const std::vector<float>& values, const QuantEvents& events);
+TensorStatistics statisticsOfValues(std::span<const float> values, const QuantEvents& events);
 
 } // namespace fxlab

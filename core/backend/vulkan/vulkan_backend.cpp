@@ -154,6 +154,9 @@ StepResult VulkanBackend::trainStep(const BatchView& batch, const StepControl& c
     runGuarded(trainingStepText(control.step), control.step, [&] {
         network_->upload(batch);
         network_->recordTrainingStep(*step_, control, batch.count);
+        // Recorded after the step, the statistics come back with its one wait.
+        if (control.statistics)
+            statistics_->record(*network_, *step_, batch.count, batch.count);
         step_->submitAndWait();
     });
 
@@ -176,6 +179,8 @@ StepResult VulkanBackend::trainStep(const BatchView& batch, const StepControl& c
     lastPassBatch_ = batch.count;
     lastTrainingBatch_ = batch.count;
     lastStatistics_.reset();
+    if (control.statistics)
+        lastStatistics_ = statistics_->collect(*network_, statisticsRequest());
     return result;
 }
 
@@ -215,18 +220,23 @@ ModelState VulkanBackend::state() const
     return hostState_;
 }
 
-Statistics VulkanBackend::statistics() const
+StatisticsRequest VulkanBackend::statisticsRequest() const
 {
-    // After a lost device, or when nothing changed, the latest statistics are all there is.
-    if (lastStatistics_ || deviceLost_ || !network_)
-        return lastStatistics_.value_or(Statistics{});
     StatisticsRequest request;
     request.step = lastStep_;
     request.passBatch = lastPassBatch_;
     request.trainingBatch = lastTrainingBatch_;
     request.counters = statisticsCounters_;
+    return request;
+}
+
+Statistics VulkanBackend::statistics() const
+{
+    // After a lost device, or when nothing changed, the latest statistics are all there is.
+    if (lastStatistics_ || deviceLost_ || !network_)
+        return lastStatistics_.value_or(Statistics{});
     try {
-        lastStatistics_ = statistics_->compute(*network_, *step_, request);
+        lastStatistics_ = statistics_->compute(*network_, *step_, statisticsRequest());
     } catch (const VulkanError& error) {
         // The window requests statistics between steps, and a failure here must not end the run.
         // The next training step reports a lost device as DeviceLostError.

@@ -18,6 +18,7 @@ class VulkanKernels;
 class VulkanNetwork;
 class VulkanStatistics;
 class VulkanStep;
+struct StatisticsRequest;
 
 struct VulkanBackendOptions {
     // Enables VK_LAYER_KHRONOS_validation; FXLAB_VULKAN_VALIDATION=1 does too.
@@ -50,9 +51,10 @@ public:
     // The state as of the end of the latest completed step, kept on the host, so it is available
     // after the device is lost.
     ModelState state() const override;
-    // Statistics of the latest pass, computed on the first call after it (see vulkan_statistics.h)
-    // in a submission of its own, so steps do no statistics work. Later calls return the same
-    // statistics until the next pass.
+    // Statistics of the latest pass. A training step whose control requests statistics computes
+    // them in its own command buffer. Otherwise the first call after the pass computes them in a
+    // submission of its own (see vulkan_statistics.h). Later calls return the same statistics
+    // until the next pass.
     Statistics statistics() const override;
 
     // Makes the training step with StepControl::step == `step` fail as if the device were lost.
@@ -63,6 +65,7 @@ public:
 
 private:
     void checkUsable(uint32_t step) const;
+    StatisticsRequest statisticsRequest() const;
     // Marks the device lost and throws DeviceLostError; `activity` completes "the Vulkan device
     // was lost ...", e.g. "during training step 5".
     [[noreturn]] void loseDevice(const std::string& activity, uint32_t step, const std::string& cause);

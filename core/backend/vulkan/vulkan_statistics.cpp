@@ -20,12 +20,6 @@ constexpr uint32_t kHistogramGroups = 16;
 
 } // namespace
 
-// A fixed-point tensor whose histogram the device computes, and where its statistics go.
-struct VulkanStatistics::CodeSource {
-    StatisticsSource source;
-    TensorStatistics* target;
-};
-
 VulkanStatistics::VulkanStatistics(VulkanKernels& kernels) : kernels_(kernels) {}
 
 const KernelCall& VulkanStatistics::histogramCall(const VulkanBuffer& codes)
@@ -38,26 +32,13 @@ const KernelCall& VulkanStatistics::histogramCall(const VulkanBuffer& codes)
     return call->second;
 }
 
-Statistics VulkanStatistics::compute(VulkanNetwork& network, VulkanStep& step, const StatisticsRequest& request)
+std::vector<VulkanStatistics::TrackedTensor> VulkanStatistics::sourcesOf(VulkanNetwork& network, int passBatch,
+                                                                   int trainingBatch) const
 {
-    if (boundNetwork_ != &network || boundGeneration_ != network.bindingGeneration()) {
-        calls_.clear();
-        boundNetwork_ = &network;
-        boundGeneration_ = network.bindingGeneration();
-    }
-
-    Statistics statistics;
-    statistics.step = request.step;
-    statistics.layers.resize(network.layerCount());
-    std::vector<CodeSource> codeSources;
-    std::vector<std::pair<StatisticsSource, TensorStatistics*>> valueSources;
-    const auto add = [&](const StatisticsSource& source, TensorStatistics* target) {
-        if (source.elements == 0)
-            return;
-        if (source.isFixed)
-            codeSources.push_back({source, target});
-        else
-            valueSources.emplace_back(source, target);
+    std::vector<TrackedTensor> sources;
+    const auto add = [&](const StatisticsSource& source, int layer, TensorKind kind) {
+        if (source.elements > 0)
+            sources.push_back({source, layer, kind, 0});
     };
     const auto ofTensor = [](const DeviceTensor& tensor, int batch, uint32_t eventSlot) {
         const size_t elements = tensor.words ? size_t(batch) * tensor.sampleSize() : 0;
@@ -65,39 +46,55 @@ Statistics VulkanStatistics::compute(VulkanNetwork& network, VulkanStep& step, c
                                 tensor.formatSlot, eventSlot};
     };
 
-    add(ofTensor(network.input(), request.passBatch, network.inputEventSlot()), &statistics.input);
+    add(ofTensor(network.input(), passBatch, network.inputEventSlot()), -1, TensorKind::Activations);
     const size_t last = network.layerCount() - 1;
     for (size_t i = 0; i < network.layerCount(); ++i) {
         const VulkanLayer& layer = network.layer(i);
-        auto& kinds = statistics.layers[i];
         const auto parameters = layer.parameterStatistics();
         for (TensorKind kind : {TensorKind::Weights, TensorKind::Biases, TensorKind::WeightGradients})
             if (parameters[size_t(kind)])
-                add(*parameters[size_t(kind)], &kinds[size_t(kind)]);
+                add(*parameters[size_t(kind)], int(i), kind);
         if (i < last)
-            add(ofTensor(network.activations(i), request.passBatch, layer.eventSlot(RandomTensor::Activations)),
-                &kinds[size_t(TensorKind::Activations)]);
-        add(ofTensor(network.gradients(i), request.trainingBatch, layer.eventSlot(RandomTensor::ActivationGradients)),
-            &kinds[size_t(TensorKind::ActivationGradients)]);
+            add(ofTensor(network.activations(i), passBatch, layer.eventSlot(RandomTensor::Activations)), int(i),
+                TensorKind::Activations);
+        add(ofTensor(network.gradients(i), trainingBatch, layer.eventSlot(RandomTensor::ActivationGradients)), int(i),
+            TensorKind::ActivationGradients);
+    }
+    return sources;
+}
+
+void VulkanStatistics::record(VulkanNetwork& network, VulkanStep& step, int passBatch, int trainingBatch)
+{
+    if (boundNetwork_ != &network || boundGeneration_ != network.bindingGeneration()) {
+        calls_.clear();
+        boundNetwork_ = &network;
+        boundGeneration_ = network.bindingGeneration();
+    }
+    codeSources_.clear();
+    valueSources_.clear();
+    size_t values = 0;
+    for (TrackedTensor& source : sourcesOf(network, passBatch, trainingBatch)) {
+        if (source.source.isFixed) {
+            codeSources_.push_back(source);
+        } else {
+            source.readbackOffset = values;
+            values += source.source.elements;
+            valueSources_.push_back(source);
+        }
     }
 
-    const std::span<const int32_t> formats = network.formatWords();
-    const auto eventsOf = [&](const StatisticsSource& source) {
-        return source.eventSlot ? VulkanRuntime::eventsOf(request.counters, *source.eventSlot) : QuantEvents{};
-    };
-
-    if (!codeSources.empty()) {
-        const VkDeviceSize bytes = VkDeviceSize(codeSources.size()) * kRecordWords * sizeof(uint32_t);
+    if (!codeSources_.empty()) {
+        const VkDeviceSize bytes = VkDeviceSize(codeSources_.size()) * kRecordWords * sizeof(uint32_t);
         if (!bins_ || bins_->size() < bytes) {
             calls_.clear();
             bins_.reset();
             readback_.reset();
-            bins_.emplace(network.runtime().makeBuffer(codeSources.size() * kRecordWords, sizeof(uint32_t)));
+            bins_.emplace(network.runtime().makeBuffer(codeSources_.size() * kRecordWords, sizeof(uint32_t)));
             readback_.emplace(kernels_.context(), bins_->size(), VulkanRuntime::kUsage, MemoryLocation::HostVisible);
         }
         step.fill(*bins_, 0);
-        for (size_t j = 0; j < codeSources.size(); ++j) {
-            const StatisticsSource& source = codeSources[j].source;
+        for (size_t j = 0; j < codeSources_.size(); ++j) {
+            const StatisticsSource& source = codeSources_[j].source;
             HistogramParameters parameters;
             parameters.elementCount = uint32_t(source.elements);
             parameters.wordBits = source.wordBits;
@@ -108,14 +105,38 @@ Statistics VulkanStatistics::compute(VulkanNetwork& network, VulkanStep& step, c
             histogramCall(*source.buffer).recordGroups(step, parameters, groups);
         }
         step.copy(*bins_, 0, *readback_, 0, bytes);
-        step.submitAndWait();
+    }
 
+    if (values > 0) {
+        const VkDeviceSize bytes = VkDeviceSize(values) * sizeof(float);
+        if (!valuesReadback_ || valuesReadback_->size() < bytes)
+            valuesReadback_.emplace(kernels_.context(), bytes, VulkanRuntime::kUsage, MemoryLocation::HostVisible);
+        for (const TrackedTensor& source : valueSources_)
+            step.copy(*source.source.buffer, 0, *valuesReadback_, VkDeviceSize(source.readbackOffset) * sizeof(float),
+                      VkDeviceSize(source.source.elements) * sizeof(float));
+    }
+}
+
+Statistics VulkanStatistics::collect(const VulkanNetwork& network, const StatisticsRequest& request) const
+{
+    Statistics statistics;
+    statistics.step = request.step;
+    statistics.layers.resize(network.layerCount());
+    const auto targetOf = [&](const TrackedTensor& source) -> TensorStatistics& {
+        return source.layer < 0 ? statistics.input : statistics.layers[size_t(source.layer)][size_t(source.kind)];
+    };
+    const auto eventsOf = [&](const StatisticsSource& source) {
+        return source.eventSlot ? VulkanRuntime::eventsOf(request.counters, *source.eventSlot) : QuantEvents{};
+    };
+
+    const std::span<const int32_t> formats = network.formatWords();
+    if (!codeSources_.empty()) {
         const std::span<const uint32_t> words = readback_->hostSpan<const uint32_t>();
-        for (size_t j = 0; j < codeSources.size(); ++j) {
-            const StatisticsSource& source = codeSources[j].source;
+        for (size_t j = 0; j < codeSources_.size(); ++j) {
+            const StatisticsSource& source = codeSources_[j].source;
             const std::span<const uint32_t> record = words.subspan(j * kRecordWords, kRecordWords);
             const FixedFormat format{source.wordBits, formats[size_t(source.formatSlot)]};
-            TensorStatistics& target = *codeSources[j].target;
+            TensorStatistics& target = targetOf(codeSources_[j]);
             target.present = true;
             target.isFixed = true;
             target.format = format;
@@ -131,12 +152,20 @@ Statistics VulkanStatistics::compute(VulkanNetwork& network, VulkanStep& step, c
         }
     }
 
-    for (const auto& [source, target] : valueSources) {
-        const std::vector<float> values =
-            network.runtime().transfer().downloadVector<float>(*source.buffer, source.elements);
-        *target = statisticsOfValues(values, eventsOf(source));
+    if (!valueSources_.empty()) {
+        const std::span<const float> values = valuesReadback_->hostSpan<const float>();
+        for (const TrackedTensor& source : valueSources_)
+            targetOf(source) = statisticsOfValues(values.subspan(source.readbackOffset, source.source.elements),
+                                                  eventsOf(source.source));
     }
     return statistics;
+}
+
+Statistics VulkanStatistics::compute(VulkanNetwork& network, VulkanStep& step, const StatisticsRequest& request)
+{
+    record(network, step, request.passBatch, request.trainingBatch);
+    step.submitAndWait();
+    return collect(network, request);
 }
 
 } // namespace fxlab
