@@ -16,7 +16,8 @@ template <typename Body>
 void forChunks(size_t count, QuantEvents& events, ThreadPool& pool, const Body& body)
 {
     std::mutex mutex;
-    const size_t chunks = std::max<size_t>(1, std::min(size_t(pool.threadCount()), count / kMinChunk));
+    const size_t chunks =
+        std::max<size_t>(1, std::min(size_t(pool.threadCount()) * ThreadPool::kChunksPerThread, count / kMinChunk));
     pool.parallelFor(chunks, [&](size_t firstChunk, size_t lastChunk) {
         for (size_t chunk = firstChunk; chunk < lastChunk; ++chunk) {
             const size_t begin = count * chunk / chunks, end = count * (chunk + 1) / chunks;

@@ -21,7 +21,7 @@ ThreadPool::ThreadPool(int threads)
     if (threads <= 0)
         threads = int(std::max(1u, std::thread::hardware_concurrency()));
     for (int i = 1; i < threads; ++i)
-        workers_.emplace_back([this, i] { workerLoop(size_t(i)); });
+        workers_.emplace_back([this] { workerLoop(); });
 }
 
 ThreadPool::~ThreadPool()
@@ -37,7 +37,6 @@ ThreadPool::~ThreadPool()
 
 void ThreadPool::parallelFor(size_t count, const std::function<void(size_t, size_t)>& body)
 {
-    const size_t parts = size_t(threadCount());
     if (workers_.empty() || count < 2) {
         body(0, count);
         return;
@@ -46,26 +45,35 @@ void ThreadPool::parallelFor(size_t count, const std::function<void(size_t, size
         std::lock_guard lock(mutex_);
         body_ = &body;
         count_ = count;
+        parts_ = std::min(count, size_t(threadCount()) * kChunksPerThread);
+        nextChunk_.store(0);
         pending_ = workers_.size();
         ++generation_;
     }
     wake_.notify_all();
 
-    const auto [begin, end] = chunkOf(count, parts, 0);
-    if (begin < end)
-        body(begin, end);
+    runChunks(body, count, parts_);
 
     std::unique_lock lock(mutex_);
     done_.wait(lock, [this] { return pending_ == 0; });
     body_ = nullptr;
 }
 
-void ThreadPool::workerLoop(size_t workerIndex)
+void ThreadPool::runChunks(const std::function<void(size_t, size_t)>& body, size_t count, size_t parts)
+{
+    for (size_t index = nextChunk_.fetch_add(1); index < parts; index = nextChunk_.fetch_add(1)) {
+        const auto [begin, end] = chunkOf(count, parts, index);
+        if (begin < end)
+            body(begin, end);
+    }
+}
+
+void ThreadPool::workerLoop()
 {
     size_t seenGeneration = 0;
     for (;;) {
         const std::function<void(size_t, size_t)>* body;
-        size_t count;
+        size_t count, parts;
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [&] { return stopping_ || generation_ != seenGeneration; });
@@ -74,11 +82,9 @@ void ThreadPool::workerLoop(size_t workerIndex)
             seenGeneration = generation_;
             body = body_;
             count = count_;
+            parts = parts_;
         }
-
-        const auto [begin, end] = chunkOf(count, workers_.size() + 1, workerIndex);
-        if (begin < end)
-            (*body)(begin, end);
+        runChunks(*body, count, parts);
 
         {
             std::lock_guard lock(mutex_);
