@@ -65,6 +65,8 @@ private:
     void fail(const std::string& message);
     // Pauses the run, which keeps its parameters, after its backend lost its device.
     void pauseAfterDeviceLoss(const DeviceLostError& error);
+    // Whether the statistics shared by snapshots will be too old `milliseconds` from now.
+    bool statisticsDueIn(qint64 milliseconds) const;
     void publishIfDue();
 
     Experiment experiment_;
@@ -85,6 +87,9 @@ private:
     bool tickScheduled_ = false;
     QElapsedTimer sincePublished_;
     qint64 lastStepMilliseconds_ = 0;  // of the latest step, to foresee a tick's last one
+    // The statistics that running snapshots share until they are kStatisticsMilliseconds old.
+    std::shared_ptr<const Statistics> latestStatistics_;
+    QElapsedTimer sinceStatistics_;
 };
 
 } // namespace fxlab
