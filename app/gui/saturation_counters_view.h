@@ -18,8 +18,14 @@ public:
 
     void showSnapshot(const Snapshot& snapshot);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void setLayers(const NetworkSpec& network);
+    // Changes only what differs, so unchanged cells cost nothing to draw again.
+    void setCell(QTableWidgetItem* cell, const QString& text, const QString& toolTip);
+    void fitColumns();
 
     NetworkSpec network_;
     std::vector<LayerEvents> shownEvents_;
