@@ -17,8 +17,7 @@ enum class MemoryLocation {
     // On lavapipe and on integrated GPUs this is also the device's own memory.
     HostVisible,
     // Device-local: the fastest for shaders on a discrete GPU, filled through a host-visible
-    // staging buffer and vkCmdCopyBuffer.
-    // NOTE: no test allocates device-local buffers yet, and there is no staging helper.
+    // staging buffer and vkCmdCopyBuffer (VulkanTransfer). The training network keeps its tensors here.
     DeviceLocal,
 };
 
