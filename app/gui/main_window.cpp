@@ -169,8 +169,8 @@ void MainWindow::createLayout()
     // a row need the room.
     setCentralWidget(group("Loss and accuracy", plots_));
     setDockNestingEnabled(true);
-    addDock("histogramDock", "Tensor histograms", histogram_, Qt::RightDockWidgetArea);
-    addDock("countersDock", "Saturation totals", counters_, Qt::RightDockWidgetArea);
+    addDock("histogramDock", "Histograms", histogram_, Qt::RightDockWidgetArea);
+    addDock("countersDock", "Totals", counters_, Qt::RightDockWidgetArea);
     resizeDocks({findChild<QDockWidget*>("histogramDock")}, {500}, Qt::Horizontal);
     resizeDocks({findChild<QDockWidget*>("precisionDock")}, {330}, Qt::Vertical);
 

@@ -49,7 +49,7 @@ void RunWorkspace::createDocks()
     QDockWidget* runs = window_->addDock("runsDock", "Runs", runList_, Qt::BottomDockWidgetArea);
     QDockWidget* presets = window_->addDock("presetsDock", "Presets", presets_, Qt::BottomDockWidgetArea);
     QDockWidget* comparison =
-        window_->addDock("runComparisonDock", "Run comparison", comparison_,
+        window_->addDock("runComparisonDock", "Comparison", comparison_,
                          Qt::RightDockWidgetArea);
     if (auto* precision = window_->findChild<QDockWidget*>("precisionDock")) {
         window_->tabifyDockWidget(precision, runs);

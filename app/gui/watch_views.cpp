@@ -17,8 +17,8 @@ void MainWindow::createWatchViews()
     // The views of tensors share the right side as tabs, so each gets its full height. The
     // histograms are in front.
     QDockWidget* histograms = findChild<QDockWidget*>("histogramDock");
-    QDockWidget* heatmap = addDock("heatmapDock", "Saturation heatmap", heatmap_, Qt::RightDockWidgetArea);
-    QDockWidget* samples = addDock("samplesDock", "Test samples", samples_, Qt::RightDockWidgetArea);
+    QDockWidget* heatmap = addDock("heatmapDock", "Heatmap", heatmap_, Qt::RightDockWidgetArea);
+    QDockWidget* samples = addDock("samplesDock", "Samples", samples_, Qt::RightDockWidgetArea);
     tabifyDockWidget(histograms, heatmap);
     tabifyDockWidget(heatmap, samples);
     if (QDockWidget* counters = findChild<QDockWidget*>("countersDock"))
