@@ -206,9 +206,9 @@ void TrainingWorker::tick()
     try {
         do {
             // The snapshot published after this tick shows the statistics of its last step.
-            const qint64 expectedEnd = elapsed.elapsed() + lastStepMilliseconds_;
-            if (expectedEnd >= kTickMilliseconds && sincePublished_.elapsed() + lastStepMilliseconds_ >= kSnapshotMilliseconds
-                && statisticsDueIn(lastStepMilliseconds_))
+            const bool lastOfTick = elapsed.elapsed() + lastStepMilliseconds_ >= kTickMilliseconds;
+            const bool snapshotFollows = sincePublished_.elapsed() + lastStepMilliseconds_ >= kSnapshotMilliseconds;
+            if (lastOfTick && snapshotFollows && statisticsDueIn(lastStepMilliseconds_))
                 trainer_->requestStatistics();
             const qint64 stepStart = elapsed.elapsed();
             stepBoth();
