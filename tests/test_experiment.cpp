@@ -195,6 +195,15 @@ void ExperimentTest::jsonErrorsNameField_data()
     QTest::newRow("batch") << "training.batch_size" << "is 0: use 1 to 65536";
     QTest::newRow("format") << "format" << "must be \"fxlab-experiment\"";
     QTest::newRow("shape") << "layers[0]" << "layer 1 (conv1): kernel 5x5 is larger than its padded input 3x3";
+    QTest::newRow("misspelled training field") << "training.learnig_rate"
+                                               << "is not a known field: use batch_size, learning_rate";
+    QTest::newRow("unknown tensor kind") << "layers[0].precision.activation_gradient"
+                                         << "is not a known field: use weights, biases, activations";
+    QTest::newRow("unknown precision field") << "layers[3].precision.activations.word_size"
+                                             << "is not a known field: use word_bits";
+    QTest::newRow("field of another layer type") << "layers[1].units" << "is not a known field: use type, name, precision";
+    QTest::newRow("unknown top-level field") << "sed" << "is not a known field: use format, version";
+    QTest::newRow("duplicate layer name") << "layers[2].name" << "\"conv1\" is already the name of another layer";
 }
 
 void ExperimentTest::jsonErrorsNameField()
@@ -230,6 +239,32 @@ void ExperimentTest::jsonErrorsNameField()
             object["training"] = training;
         } else if (field == "format") {
             object["format"] = "something-else";
+        } else if (field == "training.learnig_rate") {
+            QJsonObject training = object["training"].toObject();
+            training["learnig_rate"] = 5.0;
+            object["training"] = training;
+        } else if (field == "layers[0].precision.activation_gradient") {
+            QJsonObject layer = layerAt(object, 0), precision = layer["precision"].toObject();
+            precision["activation_gradient"] = "float";
+            layer["precision"] = precision;
+            setLayer(object, 0, layer);
+        } else if (field == "layers[3].precision.activations.word_size") {
+            QJsonObject layer = layerAt(object, 3), precision = layer["precision"].toObject();
+            QJsonObject activations = precision["activations"].toObject();
+            activations["word_size"] = 6;
+            precision["activations"] = activations;
+            layer["precision"] = precision;
+            setLayer(object, 3, layer);
+        } else if (field == "layers[1].units") {
+            QJsonObject layer = layerAt(object, 1);
+            layer["units"] = 10;
+            setLayer(object, 1, layer);
+        } else if (field == "sed") {
+            object["sed"] = 7;
+        } else if (field == "layers[2].name") {
+            QJsonObject layer = layerAt(object, 2);
+            layer["name"] = "conv1";
+            setLayer(object, 2, layer);
         } else if (field == "layers[0]") {
             QJsonObject input = object["input"].toObject();
             input["height"] = 3;

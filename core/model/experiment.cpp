@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <QStringList>
 
 #include <cmath>
 
@@ -96,6 +97,18 @@ public:
         return JsonReader(array.at(index).toObject(), source_, path);
     }
 
+    // Refuses a field that is not in `known`, such as a misspelled one that would otherwise be
+    // ignored and leave its setting at the default.
+    void allowOnly(std::initializer_list<const char*> known) const
+    {
+        QStringList names;
+        for (const char* name : known)
+            names << QString::fromLatin1(name);
+        for (const QString& key : object_.keys())
+            if (!names.contains(key))
+                fail(key, "is not a known field: use " + names.join(", "));
+    }
+
     const QString& source() const { return source_; }
 
 private:
@@ -115,6 +128,7 @@ TensorPrecision readPrecision(const QJsonValue& value, const JsonReader& parent,
         parent.fail(field, "must be \"float\" or an object with word_bits and fractional_length");
 
     const JsonReader reader(value.toObject(), parent.source(), parent.fieldPath(field));
+    reader.allowOnly({"word_bits", "fractional_length", "rounding", "overflow", "policy", "interval"});
     TensorPrecision precision;
     precision.isFloat = false;
     if (!reader.has("word_bits"))
@@ -159,6 +173,12 @@ LayerSpec readLayer(const JsonReader& reader, qsizetype index)
     LayerSpec layer;
     layer.type = *type;
     layer.name = reader.string("name", QString("layer%1").arg(index + 1)).toStdString();
+    if (layer.type == LayerType::Convolution)
+        reader.allowOnly({"type", "name", "filters", "kernel", "stride", "padding", "bias", "precision"});
+    else if (layer.type == LayerType::Dense)
+        reader.allowOnly({"type", "name", "units", "bias", "precision"});
+    else
+        reader.allowOnly({"type", "name", "precision"});
     if (layer.type == LayerType::Convolution) {
         layer.filters = reader.integer("filters", 0, 1, kMaxChannels);
         layer.kernel = reader.integer("kernel", 0, 1, kMaxMapSize);
@@ -260,6 +280,7 @@ Experiment experimentFromJson(const QJsonObject& object, const QString& source)
     const JsonReader root(object, source, "");
     if (root.string("format", "") != "fxlab-experiment")
         root.fail("format", "must be \"fxlab-experiment\": this is not an fxlab experiment file");
+    root.allowOnly({"format", "version", "name", "description", "seed", "input", "layers", "training", "data"});
     root.integer("version", 1, 1, 1);
 
     Experiment experiment;
@@ -279,6 +300,7 @@ Experiment experimentFromJson(const QJsonObject& object, const QString& source)
     }
 
     const JsonReader input = root.child("input");
+    input.allowOnly({"channels", "height", "width", "precision"});
     experiment.network.input = {input.integer("channels", 1, 1, kMaxChannels),
                                 input.integer("height", 28, 1, kMaxMapSize),
                                 input.integer("width", 28, 1, kMaxMapSize)};
@@ -289,9 +311,14 @@ Experiment experimentFromJson(const QJsonObject& object, const QString& source)
     for (qsizetype i = 0; i < layers.size(); ++i) {
         const JsonReader layerReader = root.element(layers, "layers", i);
         const LayerSpec layer = readLayer(layerReader, i);
+        for (const LayerSpec& earlier : experiment.network.layers)
+            if (earlier.name == layer.name)
+                layerReader.fail("name", QString("\"%1\" is already the name of another layer: give each layer "
+                                                 "its own name").arg(QString::fromStdString(layer.name)));
         LayerPrecision precision{};
         if (layerReader.has("precision")) {
             const JsonReader precisionReader = layerReader.child("precision");
+            precisionReader.allowOnly({"weights", "biases", "activations", "activation-gradients", "weight-gradients"});
             for (TensorKind kind : kAllTensorKinds) {
                 const QString field = QString::fromUtf8(toString(kind));
                 if (precisionReader.has(field))
@@ -304,6 +331,8 @@ Experiment experimentFromJson(const QJsonObject& object, const QString& source)
 
     if (root.has("training")) {
         const JsonReader training = root.child("training");
+        training.allowOnly({"batch_size", "learning_rate", "momentum", "weight_decay", "epochs", "steps",
+                            "fixed_point_master_weights", "log_every", "evaluate_every", "evaluation_samples"});
         TrainingSettings& settings = experiment.training;
         settings.batchSize = training.integer("batch_size", settings.batchSize, 1, 65536);
         settings.learningRate = float(training.number("learning_rate", settings.learningRate, 0.0, 1000.0));
@@ -320,9 +349,11 @@ Experiment experimentFromJson(const QJsonObject& object, const QString& source)
         if (settings.steps == 0 && settings.epochs == 0)
             training.fail("steps", "and epochs are both 0: set one of them above 0");
     }
-    if (root.has("data"))
-        experiment.data.directory =
-            root.child("data").string("directory", QString::fromStdString(experiment.data.directory)).toStdString();
+    if (root.has("data")) {
+        const JsonReader data = root.child("data");
+        data.allowOnly({"directory"});
+        experiment.data.directory = data.string("directory", QString::fromStdString(experiment.data.directory)).toStdString();
+    }
 
     if (auto error = validateExperiment(experiment))
         throw Error((source + ": " + QString::fromStdString(*error)).toStdString());
