@@ -70,7 +70,7 @@ HistogramView::HistogramView(QWidget* parent)
     });
     createPlot();
 
-    auto* hint = new QLabel("Red: saturated. Orange: underflowed to 0. Click a tensor to enlarge it.", this);
+    auto* hint = new QLabel("Red-orange: saturated. Yellow: underflowed to 0. Click a tensor to enlarge it.", this);
     hint->setToolTip("Each small histogram is one tensor. Click one, or move with the arrow keys, to see it below.");
     hint->setWordWrap(true);
     hint->setObjectName("histogramHint");

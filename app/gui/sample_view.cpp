@@ -256,7 +256,7 @@ void SampleView::redraw()
                            .arg(QLocale().toString(evaluation->step));
         text += evaluation->floatPredictions.empty() ? QString(" (turn on the float twin to compare).")
                                                      : QString(" and its float twin.");
-        text += " " + QString::fromUtf8("\u2717") + " and red: wrong.";
+        text += " " + QString::fromUtf8("\u2717") + " and an orange frame: wrong.";
         caption_->setText(text);
     }
 }

@@ -234,6 +234,14 @@ void TrainingPlots::showSnapshot(const Snapshot& snapshot)
     static ViewTiming timing("curves: showSnapshot");
     const ScopedViewTimer timer(timing);
     followFloatTwin(snapshot);
+    // Start is disabled once a run has failed, so the hint must not point to it then.
+    const QString hint = snapshot.state == RunState::Failed
+                             ? "The run failed before its first step: the status bar says why."
+                             : "No training steps yet: press Start.";
+    if (emptyHint_->text() != hint) {
+        emptyHint_->setText(hint);
+        plot_->replot(QCustomPlot::rpQueuedReplot);
+    }
 
     const std::vector<MetricsRow>& rows = snapshot.rows;
     const std::vector<MetricsRow>& floatRows = snapshot.floatRows;
