@@ -74,7 +74,16 @@ void CliTest::quantizeTable()
     QVERIFY2(lines[4].simplified() == "0.1 0 0 underflow", qPrintable(lines[4]));
     QVERIFY2(lines[5].simplified() == "nan 0 0 nan", qPrintable(lines[5]));
     QVERIFY2(lines[6].contains("range [-32, 31.75]"), qPrintable(lines[6]));
-    QVERIFY2(lines[7].simplified() == "events: 5 values, 1 saturated, 1 underflow, 1 nan", qPrintable(lines[7]));
+    QVERIFY2(lines[7].simplified() == "events over 5 values: 1 saturated, 1 underflow, 1 nan", qPrintable(lines[7]));
+
+    // With wrap, 100 * 4 = 400 becomes 400 - 512 = -112, which the table calls wrapped.
+    const Result wrapped = runCli({"quantize", "--bits", "8", "--frac", "2", "--overflow", "wrap", "100"});
+    QCOMPARE(wrapped.status, 0);
+    const QStringList wrappedLines = wrapped.output.split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(wrappedLines.size(), 4);
+    QVERIFY2(wrappedLines[1].simplified() == "100 -112 -28 wrapped", qPrintable(wrappedLines[1]));
+    QVERIFY2(wrappedLines[3].simplified() == "events over 1 value: 1 wrapped, 0 underflow, 0 nan",
+             qPrintable(wrappedLines[3]));
 }
 
 void CliTest::quantizeJson()
@@ -134,6 +143,10 @@ void CliTest::usageErrors_data()
                                      << "unknown backend \"tpu\"";
     QTest::newRow("missing experiment") << QStringList{"train", "--experiment", "/nonexistent/run.json"} << 1
                                         << "/nonexistent/run.json: cannot open the experiment file";
+    QTest::newRow("device with cpu") << QStringList{"train", "--backend", "cpu", "--device", "0"} << 2
+                                     << "--device chooses a Vulkan device, so it needs --backend vulkan or auto";
+    QTest::newRow("learning rate") << QStringList{"train", "--learning-rate", "1e9"} << 2
+                                   << "--learning-rate 1e9 is out of range: use a value above 0 and at most 1000";
 }
 
 void CliTest::usageErrors()

@@ -27,17 +27,24 @@ and prints the code, the value it stands for and the events.
   --rounding MODE   nearest-even (default), nearest-away, floor, toward-zero, stochastic
   --overflow MODE   saturate (default), symmetric-saturate, wrap
   --seed S          seed of stochastic rounding (default 1); value i draws random bits i
-  --json            print JSON instead of a table
+  --json            print JSON instead of a table; its "saturated" marks any out-of-range value,
+                    clamped or, with --overflow wrap, wrapped
 )";
 
-std::string flagNames(uint32_t flags)
+// What an out-of-range value became: clamped to an end code, or wrapped around the range.
+const char* overflowName(OverflowMode mode)
+{
+    return mode == OverflowMode::Wrap ? "wrapped" : "saturated";
+}
+
+std::string flagNames(uint32_t flags, OverflowMode mode)
 {
     std::string names;
     const auto add = [&](uint32_t flag, const char* name) {
         if (flags & flag)
             names += (names.empty() ? "" : ",") + std::string(name);
     };
-    add(kSaturatedHigh | kSaturatedLow, "saturated");
+    add(kSaturatedHigh | kSaturatedLow, overflowName(mode));
     add(kUnderflow, "underflow");
     add(kNotANumber, "nan");
     return names.empty() ? "-" : names;
@@ -101,7 +108,7 @@ int runQuantize(const std::vector<std::string>& argumentList)
                                        {"nan", (result.flags & kNotANumber) != 0}});
         } else {
             std::printf("%-24s %12d %24.17g  %s\n", arguments.positional()[i].c_str(), result.code, represented,
-                        flagNames(result.flags).c_str());
+                        flagNames(result.flags, spec.overflow).c_str());
         }
     }
 
@@ -127,9 +134,10 @@ int runQuantize(const std::vector<std::string>& argumentList)
                     format.wordBits, format.fractionalLength, format.step(),
                     double(spec.lowestCode()) * format.step(), format.maxValue(),
                     std::string(toString(spec.rounding)).c_str(), std::string(toString(spec.overflow)).c_str());
-        std::printf("events: %llu values, %llu saturated, %llu underflow, %llu nan\n",
-                    (unsigned long long)events.elements, (unsigned long long)events.saturated,
-                    (unsigned long long)events.underflowed, (unsigned long long)events.notANumber);
+        std::printf("events over %llu %s: %llu %s, %llu underflow, %llu nan\n", (unsigned long long)events.elements,
+                    events.elements == 1 ? "value" : "values", (unsigned long long)events.saturated,
+                    overflowName(spec.overflow), (unsigned long long)events.underflowed,
+                    (unsigned long long)events.notANumber);
     }
     return 0;
 }

@@ -10,7 +10,9 @@
 #include "train/trainer.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonObject>
+#include <QLoggingCategory>
 
 #include <chrono>
 #include <cstdio>
@@ -74,7 +76,8 @@ Experiment experimentFrom(const Arguments& arguments)
         int(arguments.integer("evaluation-samples", training.evaluationSamples, 0, 1'000'000'000));
     const double rate = arguments.number("learning-rate", training.learningRate);
     if (!(rate > 0 && rate <= 1000))
-        throw UsageError("--learning-rate must be above 0 and at most 1000");
+        throw UsageError("--learning-rate " + arguments.value("learning-rate").value_or("")
+                         + " is out of range: use a value above 0 and at most 1000");
     training.learningRate = float(rate);
     if (arguments.has("fixed-master-weights"))
         training.fixedPointMasterWeights = true;
@@ -146,13 +149,22 @@ int runTrain(const std::vector<std::string>& argumentList)
     BackendChoice choice;
     choice.name = arguments.value("backend").value_or("auto");
     choice.device = int(arguments.integer("device", -1, 0, 1024));
+    if (choice.device >= 0 && choice.name == "cpu")
+        throw UsageError("--device chooses a Vulkan device, so it needs --backend vulkan or auto, not cpu");
     choice.threads = int(arguments.integer("threads", 0, 0, 1024));
     const QString out = QString::fromStdString(arguments.value("out").value_or(
         "fxlab-runs/" + experiment.name + "-seed" + std::to_string(experiment.seed)));
     const bool quiet = arguments.has("quiet");
+    // Quiet means warnings and errors only, also from the logging categories.
+    if (quiet)
+        QLoggingCategory::setFilterRules("fxlab.*.info=false\nfxlab.*.debug=false");
 
-    if (!QDir().mkpath(out))
-        throw Error((out + ": cannot create the output folder").toStdString());
+    if (!QDir().mkpath(out)) {
+        const QFileInfo existing(out);
+        const QString reason = existing.exists() && !existing.isDir() ? "a file of that name is in the way"
+                                                                       : "check the parent folder's permissions";
+        throw Error((out + ": cannot create the output folder: " + reason).toStdString());
+    }
     const auto data = std::make_shared<const DatasetPair>(loadDataDirectory(experiment.data.directory));
     CreatedBackend created = createBackend(choice);
     std::fprintf(stderr, "%s\n", created.explanation.c_str());

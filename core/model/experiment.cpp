@@ -40,7 +40,8 @@ public:
         if (!value.isDouble() || number != std::floor(number))
             fail(field, "must be an integer");
         if (number < minimum || number > maximum)
-            fail(field, QString("is %1: use %2 to %3").arg(number).arg(minimum).arg(maximum));
+            fail(field, minimum == maximum ? QString("is %1: only %2 is supported").arg(number).arg(minimum)
+                                           : QString("is %1: use %2 to %3").arg(number).arg(minimum).arg(maximum));
         return int(number);
     }
 

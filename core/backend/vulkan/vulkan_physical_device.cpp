@@ -150,7 +150,8 @@ uint32_t chooseDevice(const std::vector<VulkanDeviceInfo>& devices, std::optiona
     if (requestedIndex) {
         if (*requestedIndex >= devices.size())
             throw Error("Vulkan device index " + std::to_string(*requestedIndex) + " is out of range: this machine has "
-                        + std::to_string(devices.size()) + " Vulkan devices:" + listDevices(devices));
+                        + std::to_string(devices.size()) + (devices.size() == 1 ? " Vulkan device:" : " Vulkan devices:")
+                        + listDevices(devices));
         const VulkanDeviceInfo& device = devices[*requestedIndex];
         if (!device.unsupportedReason.empty())
             throw Error("Vulkan device " + std::to_string(device.index) + " (" + device.name
