@@ -31,7 +31,7 @@ and prints the code, the value it stands for and the events.
                     clamped or, with --overflow wrap, wrapped
 )";
 
-// What an out-of-range value became: clamped to an end code, or wrapped around the range.
+// The word for an out-of-range value: saturated (clamped to an end code) or wrapped around the range.
 const char* overflowName(OverflowMode mode)
 {
     return mode == OverflowMode::Wrap ? "wrapped" : "saturated";
