@@ -23,13 +23,13 @@ const std::vector<ViewEntry>& views()
         {"curves", {}, {}},
         {"histograms", {"histogramDock"}, {1000, 760}},
         {"heatmap", {"heatmapDock"}, {1000, 680}},
-        {"samples", {"samplesDock"}, {1000, 700}},
+        {"samples", {"samplesDock"}, {1000, 940}},
         {"precision", {"precisionDock"}, {1200, 560}},
         {"builder", {"networkBuilderDock"}, {1200, 420}},
         {"runs", {"runsDock"}, {1000, 260}},
         {"comparison", {"runComparisonDock"}, {1000, 640}},
         {"presets", {"presetsDock"}, {1000, 420}},
-        {"counters", {"countersDock"}, {800, 400}},
+        {"counters", {"countersDock"}, {460, 300}},
         {"timeline", {"timelineDock"}, {1200, 80}},
     };
     return entries;
