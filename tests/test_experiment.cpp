@@ -135,6 +135,10 @@ void ExperimentTest::presetsRoundTrip()
     const std::vector<Preset> list = presets();
     QVERIFY(list.size() >= 2);
     QCOMPARE(list[0].name, std::string("float"));
+    // Float settings are written as the shortest decimal that reads back to the same float.
+    const QJsonObject training = toJson(*presetExperiment("fixed8"))["training"].toObject();
+    QCOMPARE(training["learning_rate"].toDouble(), 0.05);
+    QCOMPARE(training["momentum"].toDouble(), 0.9);
     for (const Preset& preset : list) {
         const auto experiment = presetExperiment(preset.name);
         QVERIFY(experiment.has_value());

@@ -210,6 +210,18 @@ QJsonObject layerToJson(const LayerSpec& layer)
     return object;
 }
 
+// The shortest decimal that reads back as `value`, so 0.05f is written 0.05 rather than the
+// 0.05000000074505806 of its exact double.
+double shortestDecimal(float value)
+{
+    for (int digits = 1; digits < 9; ++digits) {
+        const double candidate = QString::number(double(value), 'g', digits).toDouble();
+        if (float(candidate) == value)
+            return candidate;
+    }
+    return double(value);
+}
+
 } // namespace
 
 QJsonValue toJson(const TensorPrecision& precision)
@@ -263,9 +275,9 @@ QJsonObject toJson(const Experiment& experiment)
                               {"precision", toJson(experiment.precision.input)}}},
         {"layers", layers},
         {"training", QJsonObject{{"batch_size", training.batchSize},
-                                 {"learning_rate", double(training.learningRate)},
-                                 {"momentum", double(training.momentum)},
-                                 {"weight_decay", double(training.weightDecay)},
+                                 {"learning_rate", shortestDecimal(training.learningRate)},
+                                 {"momentum", shortestDecimal(training.momentum)},
+                                 {"weight_decay", shortestDecimal(training.weightDecay)},
                                  {"epochs", training.epochs},
                                  {"steps", training.steps},
                                  {"fixed_point_master_weights", training.fixedPointMasterWeights},
