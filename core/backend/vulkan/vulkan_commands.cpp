@@ -7,7 +7,7 @@
 
 namespace fxlab {
 
-CommandSubmitter::CommandSubmitter(const VulkanContext& context) : context_(context)
+ReusableCommandBuffer::ReusableCommandBuffer(const VulkanContext& context) : context_(context)
 {
     const VkDevice device = context.device();
 
@@ -34,34 +34,47 @@ CommandSubmitter::CommandSubmitter(const VulkanContext& context) : context_(cont
     fence_ = Fence(device, fence);
 }
 
-void CommandSubmitter::submitAndWait(const std::function<void(VkCommandBuffer)>& record)
+void ReusableCommandBuffer::begin()
 {
-    const VkDevice device = context_.device();
-
     VkCommandBufferBeginInfo beginInfo{};
     beginInfo.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO;
     beginInfo.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
     checkVulkan(vkBeginCommandBuffer(commands_, &beginInfo), "vkBeginCommandBuffer");
-    try {
-        record(commands_);
-    } catch (...) {
-        // A buffer left in the recording state could not be begun again. The reset's own result is
-        // not checked, because the exception from `record` is the one to report.
-        vkResetCommandBuffer(commands_, 0);
-        throw;
-    }
+}
+
+void ReusableCommandBuffer::endSubmitAndWait()
+{
     checkVulkan(vkEndCommandBuffer(commands_), "vkEndCommandBuffer");
 
     VkSubmitInfo submitInfo{};
     submitInfo.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
     submitInfo.commandBufferCount = 1;
     submitInfo.pCommandBuffers = &commands_;
+    const VkDevice device = context_.device();
     const VkFence fence = fence_.get();
     checkVulkan(vkQueueSubmit(context_.computeQueue(), 1, &submitInfo, fence), "vkQueueSubmit");
-    // No timeout: a long dispatch on a slow device is legitimate, and drivers that detect a hung
+    // No timeout: a long submission on a slow device is legitimate, and drivers that detect a hung
     // device report it as VK_ERROR_DEVICE_LOST.
     checkVulkan(vkWaitForFences(device, 1, &fence, VK_TRUE, UINT64_MAX), "vkWaitForFences");
     checkVulkan(vkResetFences(device, 1, &fence), "vkResetFences");
+}
+
+void ReusableCommandBuffer::reset()
+{
+    vkResetCommandBuffer(commands_, 0);
+}
+
+void CommandSubmitter::submitAndWait(const std::function<void(VkCommandBuffer)>& record)
+{
+    commands_.begin();
+    try {
+        record(commands_.get());
+    } catch (...) {
+        // A buffer left in the recording state could not be begun again.
+        commands_.reset();
+        throw;
+    }
+    commands_.endSubmitAndWait();
 }
 
 void recordMemoryBarrier(VkCommandBuffer commands, VkPipelineStageFlags sourceStages, VkAccessFlags sourceAccess,

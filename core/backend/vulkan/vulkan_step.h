@@ -4,6 +4,7 @@
 // intermediate result (the SQNR policies).
 #pragma once
 
+#include "backend/vulkan/vulkan_commands.h"
 #include "backend/vulkan/vulkan_handles.h"
 
 #include <vulkan/vulkan.h>
@@ -49,10 +50,7 @@ private:
     VkCommandBuffer commands();
     void barrierAfter(VkPipelineStageFlags stages, VkAccessFlags writes);
 
-    const VulkanContext& context_;
-    CommandPool pool_;
-    VkCommandBuffer commands_ = VK_NULL_HANDLE;  // freed with the pool
-    Fence fence_;
+    ReusableCommandBuffer commands_;
     bool recording_ = false;
 };
 
