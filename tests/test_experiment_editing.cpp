@@ -6,6 +6,7 @@
 #include "experiment_editing.h"
 #include "last_experiment.h"
 #include "layer_table_model.h"
+#include "gui_test_support.h"
 #include "main_window.h"
 #include "network_builder.h"
 #include "network_builder_model.h"
@@ -36,25 +37,13 @@
 
 using namespace fxlab;
 using namespace fxlab::gui;
+using namespace fxlab::gui::test;
 
 namespace {
 
-// Generous, because ctest may run other tests on the same cores at the same time.
-constexpr int kTimeoutMilliseconds = 60000;
-
-const Shape kSampleShape{1, 8, 8};
-constexpr int kClasses = 4;
 constexpr int kConvolutionLayer = 0;
 constexpr int kFlattenLayer = 3;
 constexpr int kDenseLayer = 4;
-
-std::shared_ptr<const DatasetPair> syntheticData()
-{
-    auto data = std::make_shared<DatasetPair>();
-    data->train = syntheticDataset(256, kSampleShape, kClasses, 21, "synthetic train");
-    data->test = syntheticDataset(64, kSampleShape, kClasses, 22, "synthetic test");
-    return data;
-}
 
 // conv 3x3x4, ReLU, max-pool, flatten, dense 4 and softmax cross-entropy on 1x8x8 samples. Every
 // tensor is 16-bit with a max-abs fractional length, except the dense weights (8-bit, manual
@@ -64,9 +53,7 @@ Experiment tinyExperiment()
 {
     Experiment experiment;
     experiment.name = "tiny synthetic";
-    experiment.network.input = kSampleShape;
-    experiment.network.layers = {convolution("conv1", 4, 3), relu("relu1"), maxPool("pool1"), flatten("flatten"),
-                                 dense("dense1", kClasses), softmaxCrossEntropy("loss")};
+    experiment.network = tinyNetwork();
     experiment.precision = floatPlan(experiment.network);
     for (size_t layer = 0; layer < experiment.network.layers.size(); ++layer)
         for (TensorKind kind : kAllTensorKinds)
@@ -78,14 +65,6 @@ Experiment tinyExperiment()
     experiment.training.steps = 1'000'000;  // never finishes during the test
     experiment.training.logEvery = 2;
     return experiment;
-}
-
-BackendChoice cpuBackend()
-{
-    BackendChoice backend;
-    backend.name = "cpu";
-    backend.threads = 1;
-    return backend;
 }
 
 std::vector<std::string> layerNames(const NetworkSpec& network)

@@ -5,6 +5,7 @@
 #include "command_line_options.h"
 #include "histogram_view.h"
 #include "layer_table_model.h"
+#include "gui_test_support.h"
 #include "main_window.h"
 #include "run_status_bar.h"
 #include "training_plots.h"
@@ -23,24 +24,12 @@
 
 using namespace fxlab;
 using namespace fxlab::gui;
+using namespace fxlab::gui::test;
 
 namespace {
 
-// Generous, because ctest may run other tests on the same cores at the same time.
-constexpr int kTimeoutMilliseconds = 60000;
-
 constexpr int kConvolutionLayer = 0;
 constexpr int kDenseLayer = 4;
-const Shape kSampleShape{1, 8, 8};
-constexpr int kClasses = 4;
-
-std::shared_ptr<const DatasetPair> syntheticData()
-{
-    auto data = std::make_shared<DatasetPair>();
-    data->train = syntheticDataset(256, kSampleShape, kClasses, 11, "synthetic train");
-    data->test = syntheticDataset(64, kSampleShape, kClasses, 12, "synthetic test");
-    return data;
-}
 
 // conv 3x3x4, ReLU, max-pool, flatten, dense 4 and softmax cross-entropy on 1x8x8 samples, so
 // steps are cheap. The convolution weights are 8-bit with a max-abs fractional length, the dense
@@ -49,9 +38,7 @@ Experiment tinyExperiment()
 {
     Experiment experiment;
     experiment.name = "tiny synthetic";
-    experiment.network.input = kSampleShape;
-    experiment.network.layers = {convolution("conv1", 4, 3), relu("relu1"), maxPool("pool1"), flatten("flatten"),
-                                 dense("dense1", kClasses), softmaxCrossEntropy("loss")};
+    experiment.network = tinyNetwork();
     experiment.precision = floatPlan(experiment.network);
     for (size_t layer = 0; layer < experiment.network.layers.size(); ++layer)
         for (TensorKind kind : kAllTensorKinds)
@@ -68,37 +55,10 @@ Experiment tinyExperiment()
     return experiment;
 }
 
-BackendChoice cpuBackend()
-{
-    BackendChoice backend;
-    backend.name = "cpu";
-    backend.threads = 1;
-    return backend;
-}
-
-// The run state's name, which QCOMPARE can print.
-QString stateOf(const MainWindow& window)
-{
-    return QString::fromLatin1(toString(window.latestSnapshot() ? window.latestSnapshot()->state : RunState::Idle));
-}
-
-uint32_t stepOf(const MainWindow& window)
-{
-    return window.latestSnapshot() ? window.latestSnapshot()->step : 0;
-}
-
 int planWordBits(const MainWindow& window, size_t layer, TensorKind kind)
 {
     return window.latestSnapshot() ? window.latestSnapshot()->experiment.precision.at(layer, kind).spec.format.wordBits
                                    : 0;
-}
-
-void trigger(MainWindow& window, const char* actionName)
-{
-    QAction* action = window.findChild<QAction*>(actionName);
-    QVERIFY2(action, actionName);
-    QVERIFY2(action->isEnabled(), actionName);
-    action->trigger();
 }
 
 } // namespace
@@ -144,7 +104,7 @@ void TestMainWindow::initTestCase()
     window_ = std::make_unique<MainWindow>();
     window_->setErrorDialogsEnabled(false);
     window_->loadExperiment(tinyExperiment(), cpuBackend());
-    window_->setTrainingData(syntheticData());
+    window_->setTrainingData(syntheticData(11));
     window_->show();
     QTRY_VERIFY_WITH_TIMEOUT(window_->latestSnapshot() != nullptr, kTimeoutMilliseconds);
     QCOMPARE(window_->layerTableModel()->rowCount(), 7);  // the input and six layers
@@ -316,7 +276,7 @@ void TestMainWindow::failedRunShowsMessage()
     Experiment experiment = tinyExperiment();
     experiment.network.input = {1, 9, 9};  // the data has 1x8x8 samples
     window.loadExperiment(experiment, cpuBackend());
-    window.setTrainingData(syntheticData());
+    window.setTrainingData(syntheticData(11));
     window.start();
 
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(window), "failed", kTimeoutMilliseconds);
@@ -335,7 +295,7 @@ void TestMainWindow::unattendedRunSavesScreenshot()
     MainWindow window;
     window.setErrorDialogsEnabled(false);
     window.loadExperiment(tinyExperiment(), cpuBackend());
-    window.setTrainingData(syntheticData());
+    window.setTrainingData(syntheticData(11));
     window.setStopAfter(7);
     auto* unattended = new UnattendedRun(&window, 7, file, false);
     window.show();
@@ -355,7 +315,7 @@ void TestMainWindow::unwritableScreenshotFails()
     MainWindow window;
     window.setErrorDialogsEnabled(false);
     window.loadExperiment(tinyExperiment(), cpuBackend());
-    window.setTrainingData(syntheticData());
+    window.setTrainingData(syntheticData(11));
     window.setStopAfter(1);
     auto* unattended = new UnattendedRun(&window, 1, "/nonexistent-folder/window.png", false);
     window.show();
@@ -375,7 +335,7 @@ void TestMainWindow::lostDeviceEndsUnattendedRun()
     vulkan.name = "vulkan";
     vulkan.device = 0;
     window.loadExperiment(tinyExperiment(), vulkan);
-    window.setTrainingData(syntheticData());
+    window.setTrainingData(syntheticData(11));
     window.setStopAfter(7);
     auto* unattended = new UnattendedRun(&window, 7, QString(), false);
     window.show();

@@ -2,6 +2,7 @@
 // driven through the real window offscreen on a small synthetic data set.
 #include "command_line_options.h"
 #include "duplicate_run_dialog.h"
+#include "gui_test_support.h"
 #include "main_window.h"
 #include "presentation_mode.h"
 #include "presets_view.h"
@@ -40,22 +41,10 @@
 
 using namespace fxlab;
 using namespace fxlab::gui;
+using namespace fxlab::gui::test;
 
 namespace {
 
-// Generous, because ctest may run other tests on the same cores at the same time.
-constexpr int kTimeoutMilliseconds = 60000;
-
-const Shape kSampleShape{1, 8, 8};
-constexpr int kClasses = 4;
-
-std::shared_ptr<const DatasetPair> syntheticData()
-{
-    auto data = std::make_shared<DatasetPair>();
-    data->train = syntheticDataset(256, kSampleShape, kClasses, 21, "synthetic train");
-    data->test = syntheticDataset(64, kSampleShape, kClasses, 22, "synthetic test");
-    return data;
-}
 
 // conv 3x3x4, ReLU, max-pool, flatten, dense 4 and softmax cross-entropy on 1x8x8 samples, every
 // tensor 16-bit with nearest-even rounding and a max-abs fractional length, so that steps are cheap.
@@ -63,9 +52,7 @@ Experiment tinyExperiment()
 {
     Experiment experiment;
     experiment.name = "tiny synthetic";
-    experiment.network.input = kSampleShape;
-    experiment.network.layers = {convolution("conv1", 4, 3), relu("relu1"), maxPool("pool1"), flatten("flatten"),
-                                 dense("dense1", kClasses), softmaxCrossEntropy("loss")};
+    experiment.network = tinyNetwork();
     experiment.precision = floatPlan(experiment.network);
     for (size_t layer = 0; layer < experiment.network.layers.size(); ++layer)
         for (TensorKind kind : kAllTensorKinds)
@@ -77,14 +64,6 @@ Experiment tinyExperiment()
     experiment.training.steps = 1'000'000;  // never finishes during the test
     experiment.training.logEvery = 2;
     return experiment;
-}
-
-BackendChoice cpuBackend()
-{
-    BackendChoice backend;
-    backend.name = "cpu";
-    backend.threads = 1;
-    return backend;
 }
 
 std::unique_ptr<MainWindow> makeWindow()

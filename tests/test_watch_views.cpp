@@ -6,6 +6,7 @@
 #include "histogram_bars.h"
 #include "histogram_grid.h"
 #include "histogram_view.h"
+#include "gui_test_support.h"
 #include "main_window.h"
 #include "run_controller.h"
 #include "sample_view.h"
@@ -27,25 +28,13 @@
 
 using namespace fxlab;
 using namespace fxlab::gui;
+using namespace fxlab::gui::test;
 
 namespace {
 
-// Generous, because ctest may run other tests on the same cores at the same time.
-constexpr int kTimeoutMilliseconds = 60000;
-
 constexpr int kConvolutionLayer = 0;
 constexpr int kDenseLayer = 4;
-const Shape kSampleShape{1, 8, 8};
-constexpr int kClasses = 4;
 constexpr int kTestSamples = 64;
-
-std::shared_ptr<const DatasetPair> syntheticData()
-{
-    auto data = std::make_shared<DatasetPair>();
-    data->train = syntheticDataset(256, kSampleShape, kClasses, 21, "synthetic train");
-    data->test = syntheticDataset(kTestSamples, kSampleShape, kClasses, 22, "synthetic test");
-    return data;
-}
 
 // conv 3x3x4, ReLU, max-pool, flatten, dense 4 and softmax cross-entropy on 1x8x8 samples. The
 // convolution's activations have a manual 4-bit format with a range of about +-0.1, so that they
@@ -56,9 +45,7 @@ Experiment watchedExperiment()
 {
     Experiment experiment;
     experiment.name = "watched synthetic";
-    experiment.network.input = kSampleShape;
-    experiment.network.layers = {convolution("conv1", 4, 3), relu("relu1"), maxPool("pool1"), flatten("flatten"),
-                                 dense("dense1", kClasses), softmaxCrossEntropy("loss")};
+    experiment.network = tinyNetwork();
     experiment.precision = floatPlan(experiment.network);
     for (size_t layer = 0; layer < experiment.network.layers.size(); ++layer)
         for (TensorKind kind : kAllTensorKinds)
@@ -74,32 +61,6 @@ Experiment watchedExperiment()
     experiment.training.steps = 1'000'000;
     experiment.training.logEvery = 2;
     return experiment;
-}
-
-BackendChoice cpuBackend()
-{
-    BackendChoice backend;
-    backend.name = "cpu";
-    backend.threads = 1;
-    return backend;
-}
-
-QString stateOf(const MainWindow& window)
-{
-    return QString::fromLatin1(toString(window.latestSnapshot() ? window.latestSnapshot()->state : RunState::Idle));
-}
-
-uint32_t stepOf(const MainWindow& window)
-{
-    return window.latestSnapshot() ? window.latestSnapshot()->step : 0;
-}
-
-void trigger(MainWindow& window, const char* actionName)
-{
-    QAction* action = window.findChild<QAction*>(actionName);
-    QVERIFY2(action, actionName);
-    QVERIFY2(action->isEnabled(), actionName);
-    action->trigger();
 }
 
 // The whole count of each bin of `histogram`, as the large histogram should draw it.
